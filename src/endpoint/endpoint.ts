@@ -1,0 +1,108 @@
+import type { Readable } from 'node:stream';
+import type { FilesystemVersion, ListedVersion } from '../domain/version.js';
+
+/**
+ * A filesystem as an endpoint lists it. Paths are always in the sender's namespace: a receiver
+ * with `root_fs: backup` lists its `backup/tank/a` as `tank/a`.
+ */
+export interface FilesystemInfo {
+  path: string;
+  /** Receiver only: xrepl created this dataset as an empty parent; it holds no replicated data. */
+  placeholder: boolean;
+  /** Receiver only: the token of a partially received stream, where the endpoint can resume. */
+  resumeToken?: string | undefined;
+}
+
+/** A send of one step: full when `from` is absent, incremental from `from` otherwise. */
+export interface SendRequest {
+  filesystem: string;
+  /** The incremental base (a snapshot or a bookmark); absent for a full send. */
+  from?: FilesystemVersion | undefined;
+  /** The snapshot to send. */
+  to: FilesystemVersion;
+  /** Resume an interrupted stream from the receiver's token instead of starting over. */
+  resumeToken?: string | undefined;
+}
+
+/** A receive of one step's stream. */
+export interface ReceiveRequest {
+  filesystem: string;
+  from?: FilesystemVersion | undefined;
+  to: FilesystemVersion;
+  /** The byte stream as the sender produced it. */
+  stream: Readable;
+}
+
+/** Result of destroying one snapshot. */
+export interface DestroyResult {
+  name: string;
+  /** Absent when the snapshot was destroyed. */
+  error?: Error | undefined;
+}
+
+/** What an endpoint can do; engines use a feature where present and fall back where absent. */
+export interface EndpointCapabilities {
+  /** `zfs send -nvP` or equivalent: size estimates before sending. */
+  sizeEstimates: boolean;
+  /** Bookmarks, used as replication cursors and incremental bases. */
+  bookmarks: boolean;
+  /** `zfs recv -s` and `receive_resume_token`. */
+  resumableReceive: boolean;
+  /** `zfs hold` / `zfs release`. */
+  holds: boolean;
+}
+
+/**
+ * The seam between the engine and a ZFS pool (real, remote or simulated).
+ *
+ * Every call takes an AbortSignal and must stop promptly (killing any process it started) when the
+ * signal fires; it then rejects with an {@link EndpointError} of kind `aborted`. Failures reject with
+ * an `EndpointError` whose class says whether a retry may help.
+ */
+export interface Endpoint {
+  /** A short name for logs and reports, e.g. `memory:src` or `ssh:backup.example`. */
+  readonly name: string;
+
+  /** What this endpoint supports; may probe once and cache the answer. */
+  capabilities(signal: AbortSignal): Promise<EndpointCapabilities>;
+
+  /** The filesystems this endpoint serves (a sender: those its filter allows; a receiver: those under its root). */
+  listFilesystems(signal: AbortSignal): Promise<FilesystemInfo[]>;
+
+  /**
+   * The snapshots and bookmarks of the given filesystems (all served ones when omitted), in one
+   * batched call. Filesystems that do not exist are absent from the map.
+   */
+  listVersions(filesystems: readonly string[] | undefined, signal: AbortSignal): Promise<Map<string, ListedVersion[]>>;
+
+  /** The expected size of a send in bytes, or undefined when the endpoint cannot estimate. */
+  estimateSendSize(request: SendRequest, signal: AbortSignal): Promise<number | undefined>;
+
+  /** Starts a send and returns its byte stream. Aborting the signal destroys the stream. */
+  send(request: SendRequest, signal: AbortSignal): Promise<Readable>;
+
+  /**
+   * Receives a stream atomically: on success the snapshot `to` exists with `to.guid`; on any error
+   * nothing new is visible (except a resume token where supported). Creates missing parents as
+   * placeholders and never writes outside the receiver's root.
+   */
+  receive(request: ReceiveRequest, signal: AbortSignal): Promise<void>;
+
+  /** The replication cursor of each filesystem for a job: the newest version known replicated. */
+  listReplicationCursors(jobId: string, signal: AbortSignal): Promise<Map<string, FilesystemVersion>>;
+
+  /** Moves a filesystem's replication cursor for a job to the given snapshot. */
+  setReplicationCursor(filesystem: string, version: FilesystemVersion, jobId: string, signal: AbortSignal): Promise<void>;
+
+  /** Places a user hold with the tag on a snapshot. */
+  hold(filesystem: string, snapshot: string, tag: string, signal: AbortSignal): Promise<void>;
+
+  /** Releases a user hold; releasing a hold that is not there is not an error. */
+  release(filesystem: string, snapshot: string, tag: string, signal: AbortSignal): Promise<void>;
+
+  /** Destroys snapshots of one filesystem, one result each; an empty list does nothing. */
+  destroySnapshots(filesystem: string, snapshots: readonly string[], signal: AbortSignal): Promise<DestroyResult[]>;
+
+  /** Creates a snapshot of the same name on each filesystem. */
+  createSnapshots(filesystems: readonly string[], snapshot: string, signal: AbortSignal): Promise<void>;
+}
