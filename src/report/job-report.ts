@@ -1,0 +1,124 @@
+/**
+ * Reports: JSON-safe views of the machines' snapshots, shared by the CLI, the control socket,
+ * metrics and tests. Guids and txgs are decimal strings; times are ISO strings.
+ */
+
+/** An error as reports show it. */
+export interface ProblemReport {
+  message: string;
+  /** EndpointError kind, or `watchdog`, `cancelled`, `conflict`, `internal`. */
+  kind: string;
+  errorClass: 'transient' | 'permanent';
+  /** When it happened. */
+  at: string;
+}
+
+/** A version as reports show it. */
+export interface VersionReport {
+  type: 'snapshot' | 'bookmark';
+  name: string;
+  guid: string;
+  createTxg: string;
+  creation: string;
+}
+
+/** One replication step of a filesystem: a transfer from `from` (absent for full) to `to`, or a cursor update. */
+export interface StepReport {
+  kind: 'transfer' | 'cursor';
+  from?: VersionReport;
+  to: VersionReport;
+  /** Bytes transferred so far (the whole stream once done). */
+  bytes: number;
+  /** The size estimate, when the sender could give one. */
+  expectedBytes?: number;
+  resumed: boolean;
+}
+
+/** The state of one filesystem in a replication. */
+export interface FilesystemReport {
+  filesystem: string;
+  /** `planned`, `ready`, `active`, `retryWait`, `completed`, `permanentError`, or `skipped` (nothing to do). */
+  state: string;
+  /** Why the filesystem is not progressing, or what failed. */
+  problem?: ProblemReport;
+  /** What the filesystem waits for: `retry at <time>`, `a replication slot`, ... */
+  blockedOn?: string;
+  attempts: number;
+  retryAt?: string;
+  completedSteps: StepReport[];
+  activeStep?: StepReport;
+  pendingSteps: StepReport[];
+  /** Sum over steps. */
+  bytes: number;
+  /** Sum of the known estimates; absent when no step has one. */
+  expectedBytes?: number;
+}
+
+/** A replication run, as the replication machine's state shows it. */
+export interface ReplicationReport {
+  /** `planning`, `planningError`, `working`, `workingWait`, `completed`, `permanentError`. */
+  state: string;
+  problem?: ProblemReport;
+  /** In `planningError` and `workingWait`: when the machine will try again. */
+  sleepUntil?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  filesystems: FilesystemReport[];
+}
+
+/** What a pruner decided and did for one filesystem. */
+export interface PruneFilesystemReport {
+  filesystem: string;
+  /** Snapshots to destroy, oldest first. */
+  destroy: string[];
+  destroyed: string[];
+  /** Snapshots the pruner refused to destroy, with the reason (held, incremental base). */
+  protected: { name: string; reason: string }[];
+  problem?: ProblemReport;
+}
+
+/** A pruner run on one side. */
+export interface PrunerReport {
+  side: 'sender' | 'receiver';
+  /** `plan`, `planWait`, `exec`, `execWait`, `done`, `errPerm`. */
+  state: string;
+  problem?: ProblemReport;
+  sleepUntil?: string;
+  filesystems: PruneFilesystemReport[];
+}
+
+/** One invocation of a job: replication then pruning. */
+export interface InvocationReport {
+  number: number;
+  startedAt: string;
+  finishedAt?: string;
+  replication?: ReplicationReport;
+  pruneSender?: PrunerReport;
+  pruneReceiver?: PrunerReport;
+  /** Set when the watchdog cancelled a part of it. */
+  watchdog?: { cancelled: 'replication' | 'pruneSender' | 'pruneReceiver'; at: string; message: string }[];
+  /** Set when the invocation was reset. */
+  reset?: boolean;
+  /** True when every part completed without a problem. */
+  ok: boolean;
+}
+
+/** A job, as reports show it. */
+export interface JobReport {
+  job: string;
+  /** `idle`, `replicating`, `pruningSender`, `pruningReceiver`, `stopped`. */
+  state: string;
+  /** `disarmed`, `armed`, `expired`. */
+  watchdog: string;
+  /** When the next invocation starts on its own (interval jobs). */
+  sleepUntil?: string;
+  /** When the job last made progress. */
+  lastProgressAt?: string;
+  /** A wakeup arrived while busy and will start the next invocation. */
+  wakeupPending: boolean;
+  /** The invocation running now, if any. */
+  current?: InvocationReport;
+  /** The last finished invocation. */
+  last?: InvocationReport;
+  problem?: ProblemReport;
+}

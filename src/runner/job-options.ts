@@ -1,0 +1,50 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import type { Endpoint } from '../endpoint/endpoint.js';
+
+/** What to do with a filesystem that the receiver does not have yet (zrepl's `initial_replication`). */
+export type InitialReplicationPolicy = 'most_recent' | 'all' | 'fail';
+
+/** Bounded retries with a growing delay. */
+export interface RetryPolicy {
+  /** Attempts before an error that could be transient counts as permanent (default 5). */
+  maxAttempts: number;
+  /** Delay before the first retry, in ms (default 10 s); doubles each attempt. */
+  initialDelayMs: number;
+  /** Upper bound of the delay, in ms (default 5 min). */
+  maxDelayMs: number;
+}
+
+/** A clock as XState's `createActor` takes it, plus `now()` so the machines read the same time. */
+export interface JobClock {
+  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown;
+  clearTimeout(id: unknown): void;
+  now(): number;
+}
+
+/** Options of {@link createReplicationJob}. */
+export interface ReplicationJobOptions {
+  /** The job's name: used in cursor names, reports and metrics. Letters, digits, `_` and `-`. */
+  name: string;
+  sender: Endpoint;
+  receiver: Endpoint;
+  /** Keep rules for the sender, in zrepl's vocabulary (`[{ type: 'not_replicated' }, { type: 'last_n', count: 10 }]`). Default: keep everything. */
+  keepSender?: readonly unknown[];
+  /** Keep rules for the receiver. Default: keep everything. */
+  keepReceiver?: readonly unknown[];
+  /** Time between invocations in ms; omit for a job that runs only on wakeup. */
+  intervalMs?: number;
+  /** Filesystems replicated at once (default 1). */
+  concurrency?: number;
+  /** Size estimates requested at once during planning (default 4). */
+  estimateConcurrency?: number;
+  initialReplication?: InitialReplicationPolicy;
+  /** A replication or pruner that makes no progress for this long is cancelled (default 60 000 ms). */
+  watchdogTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Passed to XState's `createActor`: sees every actor, event and snapshot. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Passed to XState's `createActor` (e.g. a SimulatedClock); `now()` is read for retry times. */
+  clock?: JobClock;
+  /** Minimum time between byte-count progress reports of a transfer, in ms (default 1000). */
+  progressIntervalMs?: number;
+}
