@@ -19,7 +19,8 @@ const reservedPoolNames = new Set(['mirror', 'raidz', 'raidz1', 'raidz2', 'raidz
 
 /** Why a name is invalid, or undefined when it is valid. */
 export function datasetNameProblem(name: string, kind: DatasetNameKind = 'any'): string | undefined {
-  if (typeof name !== 'string' || name.length === 0) return 'is empty';
+  if (typeof name !== 'string') return `is not a string but ${typeof name}`;
+  if (name.length === 0) return 'is empty';
   if (Buffer.byteLength(name, 'utf8') >= MAX_DATASET_NAME_LENGTH) {
     return `is ${Buffer.byteLength(name, 'utf8')} bytes long (ZFS allows at most ${MAX_DATASET_NAME_LENGTH - 1})`;
   }
@@ -39,6 +40,8 @@ export function datasetNameProblem(name: string, kind: DatasetNameKind = 'any'):
   if (versionPart !== undefined) {
     if (versionPart.length === 0) return `has an empty ${actual} name after "${name[sep]}"`;
     if (versionPart.includes('@') || versionPart.includes('#')) return `has more than one "@" or "#"`;
+    // OpenZFS refuses "." and ".." as the last component, snapshot and bookmark names included.
+    if (versionPart === '.' || versionPart === '..') return `has "${versionPart}" as its ${actual} name`;
     if (!componentPattern.test(versionPart)) {
       return `${actual} name "${versionPart}" has a character ZFS does not allow (${badCharacters(versionPart)})`;
     }
