@@ -1,0 +1,69 @@
+/**
+ * A validated configuration, resolved for use: durations in milliseconds, each job's endpoints
+ * spelled out, camelCase names. Built by `parseConfig`; the raw file is never used past it.
+ */
+import type { InitialReplicationPolicy, RetryPolicy } from '../runner/job-options.js';
+import type { MemoryPoolEntry } from './config-schema.js';
+
+/** How xrepl reaches another machine (zrepl's `connect` with `type: ssh`). */
+export interface SshConnection {
+  host: string;
+  user?: string | undefined;
+  port?: number | undefined;
+  /** The private key's path; its contents are never read or printed by xrepl. */
+  identityFile?: string | undefined;
+  options?: string[] | undefined;
+  zfsPath?: string | undefined;
+}
+
+/** One side of a job: zfs here, zfs over ssh, or a memory pool named in `memory_pools`. */
+export type EndpointConfig =
+  | { type: 'zfs'; transport: 'local' }
+  | { type: 'zfs'; transport: 'ssh'; ssh: SshConnection }
+  | { type: 'memory'; pool: string };
+
+/** When a job takes snapshots. */
+export type SnapshottingConfig = { type: 'manual' } | { type: 'periodic'; prefix: string; intervalMs: number };
+
+/** One job, validated. */
+export interface JobConfig {
+  /** Position in `jobs:`, for messages. */
+  index: number;
+  name: string;
+  type: 'local' | 'push' | 'pull';
+  sender: EndpointConfig;
+  receiver: EndpointConfig;
+  /** zrepl's `filesystems:` patterns, on the sender. */
+  filesystems: Record<string, boolean>;
+  /** The receiver filesystem below which sender filesystems land. */
+  rootFs: string;
+  snapshotting: SnapshottingConfig;
+  /** Keep rules as written (already checked by `keepRulesFromConfig`). */
+  keepSender: unknown[];
+  keepReceiver: unknown[];
+  concurrency: number;
+  initialReplication: InitialReplicationPolicy;
+  retry?: Partial<RetryPolicy> | undefined;
+  progressIntervalMs?: number | undefined;
+  /** Time between invocations in the daemon: `interval`, else the snapshotting interval; absent for wakeup-only jobs. */
+  intervalMs?: number | undefined;
+  watchdogTimeoutMs?: number | undefined;
+}
+
+/** Global options. */
+export interface GlobalConfig {
+  logging: { level: string; format: 'auto' | 'json' | 'human' };
+  /** Where `/metrics` is served, when monitoring is on. */
+  monitoring?: { host: string; port: number } | undefined;
+  control?: { socketPath: string } | undefined;
+}
+
+/** A whole configuration file, validated and resolved. */
+export interface XreplConfig {
+  /** The file it came from (or a label such as `<demo>`). */
+  source: string;
+  global: GlobalConfig;
+  /** Memory pools by name (demos and tests). */
+  memoryPools: Record<string, MemoryPoolEntry>;
+  jobs: JobConfig[];
+}

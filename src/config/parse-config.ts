@@ -1,0 +1,244 @@
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { datasetNameProblem } from '../domain/dataset-name.js';
+import { ConfigError, errorMessage } from '../domain/errors.js';
+import { filesystemFilter } from '../filter/filesystem-filter.js';
+import { keepRulesFromConfig } from '../pruning/keep-rules-from-config.js';
+import { sshTransportOptionsProblem } from '../transport/ssh-transport.js';
+import { type ConfigProblem, ConfigFileError, formatKeyPath } from './config-problem.js';
+import { type ConfigFile, type JobEntry, configFileSchema } from './config-schema.js';
+import type { EndpointConfig, JobConfig, SshConnection, XreplConfig } from './config-types.js';
+
+/**
+ * Parses and validates a configuration file's text. Throws {@link ConfigFileError} listing every
+ * problem (each with its key path and job) when anything is wrong; nothing is started either way.
+ */
+export function parseConfig(text: string, source = '<config>'): XreplConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    // Only the position and the parser's reason: echoing the offending line could print a secret.
+    throw new ConfigFileError(
+      doc.errors.map((e) => ({
+        path: '',
+        message: `YAML syntax error: ${firstLine(e.message)}`,
+        line: e.linePos?.[0]?.line,
+        column: e.linePos?.[0]?.col,
+      })),
+      source,
+    );
+  }
+  const raw: unknown = doc.toJS();
+  const parsed = configFileSchema.safeParse(raw ?? {}, { reportInput: true });
+  if (!parsed.success) throw new ConfigFileError(schemaProblems(parsed.error.issues, raw), source);
+  const problems = semanticProblems(parsed.data);
+  if (problems.length > 0) throw new ConfigFileError(problems, source);
+  return resolve(parsed.data, source);
+}
+
+/** Reads and validates a configuration file; a missing or unreadable file is a ConfigFileError too. */
+export async function loadConfigFile(path: string): Promise<XreplConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : errorMessage(error);
+    throw new ConfigFileError([{ path: '', message: `cannot read the configuration file: ${reason}` }], path);
+  }
+  return parseConfig(text, path);
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+// The job an issue path points into, with its name when the raw file has one.
+function jobOf(path: readonly PropertyKey[], raw: unknown): ConfigProblem['job'] {
+  if (path[0] !== 'jobs' || typeof path[1] !== 'number') return undefined;
+  const index = path[1];
+  const jobs = isRecord(raw) ? raw['jobs'] : undefined;
+  const entry = Array.isArray(jobs) ? (jobs[index] as unknown) : undefined;
+  const name = isRecord(entry) && typeof entry['name'] === 'string' ? entry['name'] : undefined;
+  return { index, name };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function schemaProblems(issues: readonly z.core.$ZodIssue[], raw: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // One problem per unknown key, at the key's own path; its value is never echoed.
+      for (const key of issue.keys) {
+        const path = [...issue.path, key];
+        problems.push({ path: formatKeyPath(path), message: issue.message, job: jobOf(path, raw) });
+      }
+    } else {
+      problems.push({ path: formatKeyPath(issue.path), message: describeIssue(issue), job: jobOf(issue.path, raw) });
+    }
+  }
+  return problems;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  // The input is looked at only to tell a missing key from a wrong one; it is never printed.
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (expected ${issue.expected})`;
+  return issue.message;
+}
+
+// Checks that need more than shape: patterns, keep rules, names, and which keys each job type needs.
+function semanticProblems(file: ConfigFile): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const pools = file.memory_pools ?? {};
+  for (const [poolName, pool] of Object.entries(pools)) {
+    for (const fs of Object.keys(pool.filesystems)) {
+      const problem = datasetNameProblem(fs, 'filesystem');
+      if (problem !== undefined) {
+        problems.push({ path: formatKeyPath(['memory_pools', poolName, 'filesystems', fs]), message: `filesystem name ${problem}` });
+      }
+    }
+    pool.faults.forEach((fault, i) => {
+      if (fault.filesystem !== undefined && datasetNameProblem(fault.filesystem, 'filesystem') !== undefined) {
+        problems.push({
+          path: formatKeyPath(['memory_pools', poolName, 'faults', i, 'filesystem']),
+          message: `expected a filesystem name: ${datasetNameProblem(fault.filesystem, 'filesystem') ?? ''}`,
+        });
+      }
+    });
+  }
+  const firstIndexOfName = new Map<string, number>();
+  file.jobs.forEach((job, index) => {
+    const at = (...keys: PropertyKey[]): string => formatKeyPath(['jobs', index, ...keys]);
+    const add = (path: string, message: string): void => {
+      problems.push({ path, message, job: { index, name: job.name } });
+    };
+    const earlier = firstIndexOfName.get(job.name);
+    if (earlier !== undefined) add(at('name'), `duplicate job name; jobs[${earlier}] already uses it`);
+    else firstIndexOfName.set(job.name, index);
+
+    if (job.type === 'local') {
+      if (job.connect !== undefined) add(at('connect'), 'a local job runs on this machine; connect is only for push and pull jobs');
+    } else {
+      if (job.connect === undefined) {
+        add(at('connect'), `is required for a ${job.type} job (expected { type: ssh, host: ... } naming the ${job.type === 'push' ? 'receiving' : 'sending'} machine)`);
+      } else {
+        const problem = sshTransportOptionsProblem({
+          host: job.connect.host,
+          user: job.connect.user,
+          port: job.connect.port,
+          identityFile: job.connect.identity_file,
+          options: job.connect.options,
+        });
+        if (problem !== undefined) add(at('connect'), problem);
+      }
+      for (const side of ['sender', 'receiver'] as const) {
+        if (job[side] !== undefined) add(at(side), `only local jobs choose their endpoints; a ${job.type} job uses zfs on both machines`);
+      }
+    }
+    for (const side of ['sender', 'receiver'] as const) {
+      const endpoint = job[side];
+      if (endpoint?.type === 'memory' && !Object.hasOwn(pools, endpoint.pool)) {
+        const known = Object.keys(pools);
+        add(at(side, 'pool'), `no memory pool named ${JSON.stringify(endpoint.pool)}; expected one of memory_pools: ${known.length > 0 ? known.join(', ') : '(none defined)'}`);
+      }
+    }
+    if (Object.keys(job.filesystems).length === 0) add(at('filesystems'), 'expected at least one pattern, e.g. { "tank/data<": true }');
+    collect(add, () => filesystemFilter(job.filesystems, { configPath: at('filesystems') }));
+    const rootProblem = datasetNameProblem(job.root_fs, 'filesystem');
+    if (rootProblem !== undefined) add(at('root_fs'), `expected a filesystem name: ${JSON.stringify(job.root_fs)} ${rootProblem}`);
+    if (job.snapshotting.type === 'periodic') {
+      const prefixProblem = datasetNameProblem(`pool@${job.snapshotting.prefix}`, 'snapshot');
+      if (prefixProblem !== undefined) add(at('snapshotting', 'prefix'), `cannot start a snapshot name: ${prefixProblem}`);
+    }
+    collect(add, () => keepRulesFromConfig(job.pruning.keep_sender, at('pruning', 'keep_sender')));
+    collect(add, () => keepRulesFromConfig(job.pruning.keep_receiver, at('pruning', 'keep_receiver')));
+  });
+  return problems;
+}
+
+// Runs a validating builder and turns its ConfigError into a problem at the error's own path.
+function collect(add: (path: string, message: string) => void, build: () => unknown): void {
+  try {
+    build();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const path = error.path ?? '';
+    const message = path !== '' && error.message.startsWith(`${path}: `) ? error.message.slice(path.length + 2) : error.message;
+    add(path, message);
+  }
+}
+
+function resolve(file: ConfigFile, source: string): XreplConfig {
+  const global = file.global ?? {};
+  const listen = global.monitoring?.listen;
+  return {
+    source,
+    global: {
+      logging: { level: global.logging?.level ?? 'info', format: global.logging?.format ?? 'auto' },
+      monitoring: listen === undefined ? undefined : parseListen(listen),
+      control: global.control === undefined ? undefined : { socketPath: global.control.socket_path },
+    },
+    memoryPools: file.memory_pools ?? {},
+    jobs: file.jobs.map(resolveJob),
+  };
+}
+
+function parseListen(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  const host = listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  return { host: host === '' ? '0.0.0.0' : host, port: Number(listen.slice(colon + 1)) };
+}
+
+function resolveJob(job: JobEntry, index: number): JobConfig {
+  const ssh: SshConnection | undefined =
+    job.connect === undefined
+      ? undefined
+      : {
+          host: job.connect.host,
+          user: job.connect.user,
+          port: job.connect.port,
+          identityFile: job.connect.identity_file,
+          options: job.connect.options,
+          zfsPath: job.connect.zfs_path,
+        };
+  const local: EndpointConfig = { type: 'zfs', transport: 'local' };
+  const remote: EndpointConfig = ssh === undefined ? local : { type: 'zfs', transport: 'ssh', ssh };
+  const side = (entry: JobEntry['sender']): EndpointConfig =>
+    entry === undefined || entry.type === 'zfs' ? local : { type: 'memory', pool: entry.pool };
+  const sender = job.type === 'pull' ? remote : job.type === 'push' ? local : side(job.sender);
+  const receiver = job.type === 'push' ? remote : job.type === 'pull' ? local : side(job.receiver);
+  const retry = job.replication?.retry;
+  return {
+    index,
+    name: job.name,
+    type: job.type,
+    sender,
+    receiver,
+    filesystems: job.filesystems,
+    rootFs: job.root_fs,
+    snapshotting:
+      job.snapshotting.type === 'periodic'
+        ? { type: 'periodic', prefix: job.snapshotting.prefix, intervalMs: job.snapshotting.interval }
+        : { type: 'manual' },
+    keepSender: job.pruning.keep_sender,
+    keepReceiver: job.pruning.keep_receiver,
+    concurrency: job.replication?.concurrency ?? 1,
+    initialReplication: job.replication?.initial_replication ?? 'most_recent',
+    retry:
+      retry === undefined
+        ? undefined
+        : dropUndefined({ maxAttempts: retry.max_attempts, initialDelayMs: retry.initial_delay, maxDelayMs: retry.max_delay }),
+    progressIntervalMs: job.replication?.progress_interval,
+    intervalMs: job.interval ?? (job.snapshotting.type === 'periodic' ? job.snapshotting.interval : undefined),
+    watchdogTimeoutMs: job.watchdog_timeout,
+  };
+}
+
+function dropUndefined<T extends Record<string, unknown>>(value: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<{
+    [K in keyof T]: Exclude<T[K], undefined>;
+  }>;
+}
