@@ -1,0 +1,45 @@
+/**
+ * Names of the snapshots xrepl's snapshotter takes: a prefix and the UTC time down to the
+ * millisecond, `xrepl_20261126_093000_000`, so names sort by time and never depend on the
+ * machine's time zone.
+ */
+
+const prefixPattern = /^[A-Za-z0-9_\-.:]{1,128}$/;
+const timestampPattern = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})_(\d{3})$/;
+
+/** Throws unless the prefix can start a snapshot name. */
+export function assertSnapshotPrefix(prefix: string): void {
+  if (!prefixPattern.test(prefix)) {
+    throw new TypeError(`invalid snapshot prefix ${JSON.stringify(prefix)}: use 1 to 128 letters, digits or "_-.:"`);
+  }
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** The snapshot name for a prefix and a moment: `<prefix>YYYYMMDD_HHMMSS_mmm` in UTC. */
+export function snapshotName(prefix: string, at: Date): string {
+  assertSnapshotPrefix(prefix);
+  if (Number.isNaN(at.getTime())) throw new TypeError('snapshot time is not a valid date');
+  const year = at.getUTCFullYear();
+  if (year < 0 || year > 9999) throw new TypeError(`snapshot time ${at.toISOString()} is outside the years 0000-9999`);
+  const date = `${pad(year, 4)}${pad(at.getUTCMonth() + 1, 2)}${pad(at.getUTCDate(), 2)}`;
+  const time = `${pad(at.getUTCHours(), 2)}${pad(at.getUTCMinutes(), 2)}${pad(at.getUTCSeconds(), 2)}`;
+  return `${prefix}${date}_${time}_${pad(at.getUTCMilliseconds(), 3)}`;
+}
+
+/** The time encoded in a snapshot name with this prefix, or undefined when the name is not one of them. */
+export function parseSnapshotName(prefix: string, name: string): Date | undefined {
+  if (!name.startsWith(prefix)) return undefined;
+  const m = timestampPattern.exec(name.slice(prefix.length));
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s, ms] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms));
+  date.setUTCFullYear(y);
+  // Reject impossible dates (month 13, 31 February) rather than letting Date roll them over.
+  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || date.getUTCHours() !== h || date.getUTCMinutes() !== mi || date.getUTCSeconds() !== s) {
+    return undefined;
+  }
+  return date;
+}

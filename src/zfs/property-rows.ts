@@ -1,0 +1,44 @@
+import { outputLines, unexpectedOutput } from './unexpected-output.js';
+
+/** One row of `zfs get -H -o name,property,value[,source]`. */
+export interface PropertyRow {
+  name: string;
+  property: string;
+  value: string;
+  /** Present when the source column was requested: `local`, `default`, `-`, `inherited from X`, ... */
+  source?: string;
+}
+
+/**
+ * Parses `zfs get -H` output. Columns are tab-separated, but a dataset name may hold spaces (and a
+ * user property's value may hold tabs), so a row is not split blindly: the property column is
+ * found as the first `\t<requested property>\t`, the name is everything before it, and with a
+ * source column the source is `inherited from ...` or the last field. Any row that does not fit
+ * throws `unexpected-output` naming the command and the line.
+ */
+export function parsePropertyRows(
+  stdout: string,
+  options: { command: readonly string[]; properties: readonly string[]; withSource: boolean },
+): PropertyRow[] {
+  const rows: PropertyRow[] = [];
+  for (const line of outputLines(stdout)) {
+    let best: { index: number; property: string } | undefined;
+    for (const property of options.properties) {
+      const index = line.indexOf(`\t${property}\t`);
+      if (index > 0 && (best === undefined || index < best.index)) best = { index, property };
+    }
+    if (best === undefined) throw unexpectedOutput(options.command, line, `no column names one of ${options.properties.join(', ')}`);
+    const name = line.slice(0, best.index);
+    const rest = line.slice(best.index + best.property.length + 2);
+    if (!options.withSource) {
+      rows.push({ name, property: best.property, value: rest });
+      continue;
+    }
+    const inherited = /\t(inherited from .*)$/.exec(rest);
+    const cut = inherited ? inherited.index : rest.lastIndexOf('\t');
+    if (cut < 0) throw unexpectedOutput(options.command, line, 'expected a value and a source column');
+    const source = inherited?.[1] ?? rest.slice(cut + 1);
+    rows.push({ name, property: best.property, value: rest.slice(0, cut), source });
+  }
+  return rows;
+}
