@@ -1,0 +1,82 @@
+/**
+ * A sender view over any endpoint that serves only the filesystems a filter allows, as zrepl's
+ * source job serves only its `filesystems:`. Anything else is refused with kind `not-allowed`
+ * before the inner endpoint is asked, so a misconfigured engine cannot read or change it.
+ */
+import { EndpointError } from '../domain/errors.js';
+import type { ListedVersion, FilesystemVersion } from '../domain/version.js';
+import type { Endpoint, FilesystemInfo, ReceiveRequest, SendRequest } from './endpoint.js';
+import { checkDatasetName, throwIfAborted } from './endpoint-guards.js';
+
+/** Anything that answers whether a filesystem path is included, e.g. `filesystemFilter(spec)`. */
+export interface FilesystemMatcher {
+  matches(path: string): boolean;
+}
+
+/** Wraps `inner` so that it serves only the filesystems `filter` matches. */
+export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endpoint {
+  const allow = (filesystem: string, what: string): void => {
+    checkDatasetName(filesystem, 'filesystem');
+    if (!filter.matches(filesystem)) {
+      throw new EndpointError(`${what}: filesystem ${filesystem} is not served by this sender's filter`, {
+        kind: 'not-allowed',
+        dataset: filesystem,
+      });
+    }
+  };
+  const keepAllowed = <T>(map: Map<string, T>): Map<string, T> => {
+    const out = new Map<string, T>();
+    for (const [fs, value] of map) if (filter.matches(fs)) out.set(fs, value);
+    return out;
+  };
+
+  return {
+    name: inner.name,
+    capabilities: (signal) => inner.capabilities(signal),
+    async listFilesystems(signal): Promise<FilesystemInfo[]> {
+      const all = await inner.listFilesystems(signal);
+      return all.filter((info) => filter.matches(info.path));
+    },
+    async listVersions(filesystems, signal): Promise<Map<string, ListedVersion[]>> {
+      throwIfAborted(signal, 'listVersions');
+      if (filesystems === undefined) return keepAllowed(await inner.listVersions(undefined, signal));
+      for (const fs of filesystems) allow(fs, 'listVersions');
+      return inner.listVersions(filesystems, signal);
+    },
+    async estimateSendSize(request: SendRequest, signal) {
+      allow(request.filesystem, 'estimateSendSize');
+      return inner.estimateSendSize(request, signal);
+    },
+    async send(request: SendRequest, signal) {
+      allow(request.filesystem, 'send');
+      return inner.send(request, signal);
+    },
+    async receive(request: ReceiveRequest, signal) {
+      allow(request.filesystem, 'receive');
+      return inner.receive(request, signal);
+    },
+    async listReplicationCursors(jobId, signal): Promise<Map<string, FilesystemVersion>> {
+      return keepAllowed(await inner.listReplicationCursors(jobId, signal));
+    },
+    async setReplicationCursor(filesystem, version, jobId, signal) {
+      allow(filesystem, 'setReplicationCursor');
+      return inner.setReplicationCursor(filesystem, version, jobId, signal);
+    },
+    async hold(filesystem, snapshot, tag, signal) {
+      allow(filesystem, 'hold');
+      return inner.hold(filesystem, snapshot, tag, signal);
+    },
+    async release(filesystem, snapshot, tag, signal) {
+      allow(filesystem, 'release');
+      return inner.release(filesystem, snapshot, tag, signal);
+    },
+    async destroySnapshots(filesystem, snapshots, signal) {
+      allow(filesystem, 'destroySnapshots');
+      return inner.destroySnapshots(filesystem, snapshots, signal);
+    },
+    async createSnapshots(filesystems, snapshot, signal) {
+      for (const fs of filesystems) allow(fs, 'createSnapshots');
+      return inner.createSnapshots(filesystems, snapshot, signal);
+    },
+  };
+}

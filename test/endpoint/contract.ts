@@ -1,0 +1,343 @@
+/**
+ * The Endpoint contract: behaviour every endpoint implementation (memory pool, real ZFS) must show.
+ * It talks to the endpoints only through the Endpoint interface, and sets up data through a small
+ * fixture that a real-ZFS implementation can provide with `zfs` commands and files in mountpoints.
+ */
+import { PassThrough, type Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EndpointError, type EndpointErrorKind } from '../../src/domain/errors.js';
+import type { FilesystemVersion, ListedVersion } from '../../src/domain/version.js';
+import type { Endpoint } from '../../src/endpoint/endpoint.js';
+import { cursorBookmarkName } from '../../src/endpoint/cursor.js';
+
+/** Which side of the replication a fixture call is about. */
+export type FixtureSide = 'sender' | 'receiver';
+
+/**
+ * What the contract suite needs to set up and inspect data. Paths are in the sender's namespace
+ * unless a method says otherwise.
+ */
+export interface EndpointFixture {
+  /** Serves exactly the subtree of `base` (a filtered sender). */
+  sender: Endpoint;
+  /** Confined to `receiverRoot` (a rooted receiver); paths in the sender's namespace. */
+  receiver: Endpoint;
+  /** An existing sender filesystem, unique to this fixture, below which tests create theirs. */
+  base: string;
+  /** The receiver filesystem (in the receiver pool's own names) the receiver is rooted at. */
+  receiverRoot: string;
+  /** Creates a sender filesystem and any missing parents. */
+  createFilesystem(path: string): Promise<void>;
+  /** Writes a file (a plain name, no "/") into a sender filesystem's live data. */
+  write(path: string, file: string, bytes: Uint8Array): Promise<void>;
+  /** Deletes a file from a sender filesystem's live data. */
+  remove(path: string, file: string): Promise<void>;
+  /** Takes a snapshot of one sender filesystem. */
+  snapshot(path: string, name: string): Promise<void>;
+  /** The files (name → bytes) of a filesystem, or of one of its snapshots, on either side. */
+  readContent(side: FixtureSide, path: string, snapshot?: string): Promise<Map<string, Buffer>>;
+  /** Every filesystem of the receiver's pool, in the pool's own names (to check nothing lands outside the root). */
+  receiverPoolFilesystems(): Promise<string[]>;
+  /** Removes everything the fixture created. */
+  cleanup(): Promise<void>;
+}
+
+/** Makes a fresh fixture for each test. */
+export type EndpointFixtureFactory = () => Promise<EndpointFixture>;
+
+const signal = (): AbortSignal => new AbortController().signal;
+
+async function rejectsWithKind(promise: Promise<unknown>, kind: EndpointErrorKind): Promise<EndpointError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(EndpointError);
+  expect((error as EndpointError).kind).toBe(kind);
+  return error as EndpointError;
+}
+
+function bytesOf(seed: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+function contentAsObject(content: Map<string, Buffer>): Record<string, string> {
+  return Object.fromEntries([...content].map(([k, v]) => [k, v.toString('hex')]));
+}
+
+/** Registers the Endpoint contract suite for one implementation. */
+export function endpointContract(name: string, factory: EndpointFixtureFactory): void {
+  describe(`Endpoint contract: ${name}`, () => {
+    let fx: EndpointFixture;
+    beforeEach(async () => {
+      fx = await factory();
+    });
+    afterEach(async () => {
+      await fx.cleanup();
+    });
+
+    const versionsOf = async (ep: Endpoint, path: string): Promise<ListedVersion[]> =>
+      (await ep.listVersions([path], signal())).get(path) ?? [];
+    const snapshotOf = async (ep: Endpoint, path: string, snap: string): Promise<ListedVersion> => {
+      const v = (await versionsOf(ep, path)).find((x) => x.type === 'snapshot' && x.name === snap);
+      if (v === undefined) throw new Error(`test setup: ${path}@${snap} not listed`);
+      return v;
+    };
+    const replicate = async (path: string, to: FilesystemVersion, from?: FilesystemVersion): Promise<void> => {
+      const stream = await fx.sender.send({ filesystem: path, to, from }, signal());
+      await fx.receiver.receive({ filesystem: path, to, from, stream }, signal());
+    };
+    const withSnapshots = async (path: string, names: string[]): Promise<void> => {
+      await fx.createFilesystem(path);
+      for (const [i, n] of names.entries()) {
+        await fx.write(path, `file-${i}`, bytesOf(i + 1, 1000 + i));
+        await fx.snapshot(path, n);
+      }
+    };
+
+    it('lists the filesystems it serves, and their snapshots in createTxg order with distinct guids', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1', 's2', 's3']);
+      const listed = await fx.sender.listFilesystems(signal());
+      expect(listed.map((f) => f.path)).toContain(a);
+      const versions = (await versionsOf(fx.sender, a)).filter((v) => v.type === 'snapshot');
+      expect(versions.map((v) => v.name)).toEqual(['s1', 's2', 's3']);
+      expect(new Set(versions.map((v) => v.guid)).size).toBe(3);
+      for (let i = 1; i < versions.length; i++) expect(versions[i]!.createTxg > versions[i - 1]!.createTxg).toBe(true);
+      expect(versions.every((v) => v.userRefs === 0)).toBe(true);
+    });
+
+    it('leaves filesystems that do not exist out of listVersions', async () => {
+      const result = await fx.sender.listVersions([`${fx.base}/missing`], signal());
+      expect(result.has(`${fx.base}/missing`)).toBe(false);
+    });
+
+    it('refuses a filesystem outside the sender filter with kind not-allowed', async () => {
+      await rejectsWithKind(fx.sender.listVersions([`${fx.base}_outside/x`], signal()), 'not-allowed');
+    });
+
+    it('replicates a full send byte for byte, keeping guid, name and creation', async () => {
+      const a = `${fx.base}/a`;
+      await fx.createFilesystem(a);
+      await fx.write(a, 'big', bytesOf(7, 300_000));
+      await fx.write(a, 'empty', new Uint8Array(0));
+      await fx.snapshot(a, 's1');
+      const s1 = await snapshotOf(fx.sender, a, 's1');
+      await replicate(a, s1);
+      const received = await snapshotOf(fx.receiver, a, 's1');
+      expect(received.guid).toBe(s1.guid);
+      expect(Math.floor(received.creation.getTime() / 1000)).toBe(Math.floor(s1.creation.getTime() / 1000));
+      expect(contentAsObject(await fx.readContent('receiver', a, 's1'))).toEqual(contentAsObject(await fx.readContent('sender', a, 's1')));
+    });
+
+    it('replicates an incremental send, including changed and deleted files', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      await fx.write(a, 'extra', bytesOf(3, 5000));
+      await fx.snapshot(a, 's2');
+      await fx.remove(a, 'extra');
+      await fx.write(a, 'file-0', bytesOf(99, 2000));
+      await fx.snapshot(a, 's3');
+      const [s1, s2, s3] = [await snapshotOf(fx.sender, a, 's1'), await snapshotOf(fx.sender, a, 's2'), await snapshotOf(fx.sender, a, 's3')];
+      await replicate(a, s1);
+      await replicate(a, s2, s1);
+      await replicate(a, s3, s2);
+      const names = (await versionsOf(fx.receiver, a)).filter((v) => v.type === 'snapshot').map((v) => v.name);
+      expect(names).toEqual(['s1', 's2', 's3']);
+      for (const snap of ['s2', 's3']) {
+        expect(contentAsObject(await fx.readContent('receiver', a, snap))).toEqual(contentAsObject(await fx.readContent('sender', a, snap)));
+      }
+    });
+
+    it('reports a size estimate where supported', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      const s1 = await snapshotOf(fx.sender, a, 's1');
+      const caps = await fx.sender.capabilities(signal());
+      const size = await fx.sender.estimateSendSize({ filesystem: a, to: s1 }, signal());
+      if (caps.sizeEstimates) expect(size).toBeGreaterThan(0);
+      else expect(size).toBeUndefined();
+    });
+
+    it('refuses an incremental whose base is not the receiver newest snapshot, changing nothing', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1', 's2', 's3']);
+      const [s1, s2, s3] = [await snapshotOf(fx.sender, a, 's1'), await snapshotOf(fx.sender, a, 's2'), await snapshotOf(fx.sender, a, 's3')];
+      await replicate(a, s1);
+      await replicate(a, s2, s1);
+      await rejectsWithKind(replicate(a, s3, s1), 'incremental-base-mismatch');
+      const names = (await versionsOf(fx.receiver, a)).filter((v) => v.type === 'snapshot').map((v) => v.name);
+      expect(names).toEqual(['s1', 's2']);
+    });
+
+    it('refuses a full receive into a filesystem that has snapshots', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1', 's2']);
+      const [s1, s2] = [await snapshotOf(fx.sender, a, 's1'), await snapshotOf(fx.sender, a, 's2')];
+      await replicate(a, s1);
+      await rejectsWithKind(replicate(a, s2), 'dataset-exists');
+    });
+
+    it('creates missing parents on the receiver as placeholders', async () => {
+      const leaf = `${fx.base}/p/q/leaf`;
+      await withSnapshots(leaf, ['s1']);
+      await replicate(leaf, await snapshotOf(fx.sender, leaf, 's1'));
+      const listed = new Map((await fx.receiver.listFilesystems(signal())).map((f) => [f.path, f]));
+      expect(listed.get(`${fx.base}/p`)?.placeholder).toBe(true);
+      expect(listed.get(`${fx.base}/p/q`)?.placeholder).toBe(true);
+      expect(listed.get(leaf)?.placeholder).toBe(false);
+    });
+
+    it('writes only below the receiver root and refuses the root itself as a target', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      const s1 = await snapshotOf(fx.sender, a, 's1');
+      const before = new Set(await fx.receiverPoolFilesystems());
+      await replicate(a, s1);
+      const added = (await fx.receiverPoolFilesystems()).filter((f) => !before.has(f));
+      expect(added.length).toBeGreaterThan(0);
+      for (const f of added) expect(f === fx.receiverRoot || f.startsWith(`${fx.receiverRoot}/`)).toBe(true);
+      const stream = await fx.sender.send({ filesystem: a, to: s1 }, signal());
+      await rejectsWithKind(fx.receiver.receive({ filesystem: '', to: s1, stream }, signal()), 'outside-root');
+      stream.destroy();
+    });
+
+    it('sets and lists replication cursors per job, keeping one cursor per job', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1', 's2']);
+      const [s1, s2] = [await snapshotOf(fx.sender, a, 's1'), await snapshotOf(fx.sender, a, 's2')];
+      await fx.sender.setReplicationCursor(a, s1, 'job1', signal());
+      expect((await fx.sender.listReplicationCursors('job1', signal())).get(a)?.guid).toBe(s1.guid);
+      await fx.sender.setReplicationCursor(a, s2, 'job1', signal());
+      await fx.sender.setReplicationCursor(a, s1, 'job2', signal());
+      expect((await fx.sender.listReplicationCursors('job1', signal())).get(a)?.guid).toBe(s2.guid);
+      expect((await fx.sender.listReplicationCursors('job2', signal())).get(a)?.guid).toBe(s1.guid);
+      if ((await fx.sender.capabilities(signal())).bookmarks) {
+        const job1Bookmarks = (await versionsOf(fx.sender, a)).filter((v) => v.type === 'bookmark' && v.name.endsWith('_J_job1'));
+        expect(job1Bookmarks.map((b) => b.name)).toEqual([cursorBookmarkName(s2.guid, 'job1')]);
+      }
+    });
+
+    it('refuses a cursor on a snapshot that does not exist', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      const s1 = await snapshotOf(fx.sender, a, 's1');
+      await rejectsWithKind(fx.sender.setReplicationCursor(a, { ...s1, name: 'gone', guid: s1.guid + 1n }, 'job1', signal()), 'dataset-not-found');
+    });
+
+    it('sends incrementally from a cursor bookmark after its snapshot is destroyed (where bookmarks exist)', async () => {
+      if (!(await fx.sender.capabilities(signal())).bookmarks) return;
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1', 's2']);
+      const [s1, s2] = [await snapshotOf(fx.sender, a, 's1'), await snapshotOf(fx.sender, a, 's2')];
+      await replicate(a, s1);
+      await fx.sender.setReplicationCursor(a, s1, 'job1', signal());
+      expect(await fx.sender.destroySnapshots(a, ['s1'], signal())).toEqual([{ name: 's1' }]);
+      const cursor = (await fx.sender.listReplicationCursors('job1', signal())).get(a);
+      expect(cursor?.type).toBe('bookmark');
+      await replicate(a, s2, cursor);
+      expect(contentAsObject(await fx.readContent('receiver', a, 's2'))).toEqual(contentAsObject(await fx.readContent('sender', a, 's2')));
+    });
+
+    it('keeps a held snapshot from being destroyed until released (where holds exist)', async () => {
+      if (!(await fx.sender.capabilities(signal())).holds) return;
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      await fx.sender.hold(a, 's1', 'xrepl_test', signal());
+      expect((await snapshotOf(fx.sender, a, 's1')).userRefs).toBe(1);
+      const [result] = await fx.sender.destroySnapshots(a, ['s1'], signal());
+      expect(result?.error).toBeInstanceOf(EndpointError);
+      expect((result?.error as EndpointError).kind).toBe('snapshot-held');
+      expect((await versionsOf(fx.sender, a)).some((v) => v.name === 's1')).toBe(true);
+      await fx.sender.release(a, 's1', 'xrepl_test', signal());
+      await fx.sender.release(a, 's1', 'xrepl_test', signal());
+      expect(await fx.sender.destroySnapshots(a, ['s1'], signal())).toEqual([{ name: 's1' }]);
+    });
+
+    it('destroys snapshots with one result each, and an empty list does nothing', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1', 's2', 's3']);
+      expect(await fx.sender.destroySnapshots(a, [], signal())).toEqual([]);
+      expect((await versionsOf(fx.sender, a)).map((v) => v.name)).toEqual(['s1', 's2', 's3']);
+      const results = await fx.sender.destroySnapshots(a, ['s1', 'nope', 's3'], signal());
+      expect(results.map((r) => r.name)).toEqual(['s1', 'nope', 's3']);
+      expect(results[0]?.error).toBeUndefined();
+      expect(results[1]?.error).toBeInstanceOf(Error);
+      expect(results[2]?.error).toBeUndefined();
+      expect((await versionsOf(fx.sender, a)).filter((v) => v.type === 'snapshot').map((v) => v.name)).toEqual(['s2']);
+    });
+
+    it('creates a snapshot of the same name on each filesystem', async () => {
+      const [a, b] = [`${fx.base}/a`, `${fx.base}/b`];
+      await fx.createFilesystem(a);
+      await fx.createFilesystem(b);
+      await fx.sender.createSnapshots([a, b], 'together', signal());
+      for (const fs of [a, b]) expect((await versionsOf(fx.sender, fs)).map((v) => v.name)).toEqual(['together']);
+    });
+
+    it('sending a snapshot destroyed after planning fails with dataset-not-found', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      const s1 = await snapshotOf(fx.sender, a, 's1');
+      await fx.sender.destroySnapshots(a, ['s1'], signal());
+      await rejectsWithKind(fx.sender.send({ filesystem: a, to: s1 }, signal()), 'dataset-not-found');
+    });
+
+    it('rejects invalid names with kind invalid-name, naming the dataset', async () => {
+      const bad = `${fx.base}/bad*name`;
+      const e = await rejectsWithKind(fx.sender.listVersions([bad], signal()), 'invalid-name');
+      expect(e.message).toContain(bad);
+      await rejectsWithKind(fx.sender.destroySnapshots(`${fx.base}/a`, ['x@y'], signal()), 'invalid-name');
+      await rejectsWithKind(fx.sender.createSnapshots([`${fx.base}/a`], 'bad name!', signal()), 'invalid-name');
+      await rejectsWithKind(fx.receiver.listVersions(['-rf'], signal()), 'invalid-name');
+    });
+
+    it('rejects every call with kind aborted when the signal has already fired', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      const s1 = await snapshotOf(fx.sender, a, 's1');
+      const aborted = AbortSignal.abort();
+      await rejectsWithKind(fx.sender.capabilities(aborted), 'aborted');
+      await rejectsWithKind(fx.sender.listFilesystems(aborted), 'aborted');
+      await rejectsWithKind(fx.sender.listVersions([a], aborted), 'aborted');
+      await rejectsWithKind(fx.sender.send({ filesystem: a, to: s1 }, aborted), 'aborted');
+      await rejectsWithKind(fx.sender.createSnapshots([a], 's2', aborted), 'aborted');
+      await rejectsWithKind(fx.sender.destroySnapshots(a, ['s1'], aborted), 'aborted');
+      expect((await versionsOf(fx.sender, a)).map((v) => v.name)).toEqual(['s1']);
+    });
+
+    it('a receive aborted mid-stream rejects promptly and leaves nothing', async () => {
+      const a = `${fx.base}/a`;
+      await fx.createFilesystem(a);
+      await fx.write(a, 'big', bytesOf(5, 200_000));
+      await fx.snapshot(a, 's1');
+      const s1 = await snapshotOf(fx.sender, a, 's1');
+      const full = await readAll(await fx.sender.send({ filesystem: a, to: s1 }, signal()));
+      const stream = new PassThrough();
+      stream.write(full.subarray(0, Math.floor(full.length / 2)));
+      const controller = new AbortController();
+      const receiving = fx.receiver.receive({ filesystem: a, to: s1, stream }, controller.signal);
+      setTimeout(() => controller.abort(), 20);
+      await rejectsWithKind(receiving, 'aborted');
+      const listed = await fx.receiver.listFilesystems(signal());
+      const entry = listed.find((f) => f.path === a);
+      expect(entry?.resumeToken).toBeUndefined();
+      expect(await versionsOf(fx.receiver, a)).toEqual([]);
+    });
+  });
+}
+
+/** Reads a stream to its end. */
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
