@@ -1,0 +1,242 @@
+import { assign, enqueueActions, setup } from 'xstate';
+import type { FilesystemVersion } from '../src/domain/version.js';
+import type { PlannedStep } from '../src/replication/filesystem-entry.js';
+import { problemFrom, type Problem } from '../src/replication/problem.js';
+import { retryDelay } from '../src/replication/retry-policy.js';
+import type { RetryPolicy } from '../src/runner/job-options.js';
+import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
+import { advanceProgress, NO_PROGRESS, PROGRESS_SINK_ID, type ProgressRecord } from './progress.js';
+
+/** What the replication machine hands a filesystem machine: one attempt at the remaining steps. */
+export interface FilesystemMachineInput {
+  path: string;
+  steps: readonly PlannedStep[];
+  /** Failed attempts so far. */
+  attempts: number;
+  jobId: string;
+  retry: RetryPolicy;
+  now: () => number;
+}
+
+/** How the attempt ended; the replication machine keeps this as data and may start another. */
+export interface FilesystemMachineOutput {
+  path: string;
+  status: 'completed' | 'retryWait' | 'permanentError';
+  steps: PlannedStep[];
+  attempts: number;
+  retryAt?: number | undefined;
+  problem?: Problem | undefined;
+  /** The failure means the plan is stale (a snapshot vanished, the receiver moved on). */
+  needsReplan: boolean;
+}
+
+/** Input of the `transfer` actor: send `step` from the sender and receive it on the receiver. */
+export interface TransferInput {
+  path: string;
+  step: PlannedStep;
+}
+
+/** Emitted by `transfer` at most once per progress interval, and once at the end. */
+export interface TransferProgressEvent {
+  type: 'transfer.progress';
+  bytes: number;
+}
+
+/** Input of the `setCursor` actor. */
+export interface SetCursorInput {
+  path: string;
+  version: FilesystemVersion;
+  jobId: string;
+}
+
+/** The filesystem machine's context: its input plus what the attempt has done. */
+export interface FilesystemContext extends FilesystemMachineInput {
+  steps: PlannedStep[];
+  status: FilesystemMachineOutput['status'] | 'ready';
+  retryAt: number | undefined;
+  problem: Problem | undefined;
+  needsReplan: boolean;
+  progress: ProgressRecord;
+}
+
+/** Error kinds after which the step cannot succeed as planned: the plan must be made again. */
+const STALE_PLAN_KINDS: ReadonlySet<string> = new Set(['dataset-not-found', 'incremental-base-mismatch']);
+
+function currentStepIndex(steps: readonly PlannedStep[]): number {
+  return steps.findIndex((s) => !s.done);
+}
+
+function updateCurrentStep(steps: readonly PlannedStep[], change: Partial<PlannedStep>): PlannedStep[] {
+  const i = currentStepIndex(steps);
+  return steps.map((s, j) => (j === i ? { ...s, ...change } : s));
+}
+
+/**
+ * One filesystem's replication attempt: for each remaining step, transfer (send → receive, bytes
+ * counted), then move the sender's replication cursor. A failure ends the attempt in `retryWait`
+ * (the replication machine's queue decides when to try again) or `permanentError`. A failed cursor
+ * update keeps the step marked received, so the next attempt redoes only the cursor update.
+ */
+export const filesystemMachine = setup({
+  types: {
+    input: {} as FilesystemMachineInput,
+    context: {} as FilesystemContext,
+    events: {} as TransferProgressEvent,
+    output: {} as FilesystemMachineOutput,
+  },
+  actors: {
+    transfer: unprovidedEventStream<TransferProgressEvent, TransferInput>('transfer'),
+    setCursor: unprovidedPromise<void, SetCursorInput>('setCursor'),
+  },
+  guards: {
+    allStepsDone: ({ context }) => currentStepIndex(context.steps) < 0,
+    currentStepReceived: ({ context }) => context.steps[currentStepIndex(context.steps)]?.received === true,
+    isStalePlanError: (_, params: { error: unknown }) => {
+      const p = problemFrom(params.error, 0);
+      return STALE_PLAN_KINDS.has(p.kind);
+    },
+    isRetryableError: ({ context }, params: { error: unknown }) =>
+      problemFrom(params.error, 0).errorClass === 'transient' && context.attempts + 1 < context.retry.maxAttempts,
+  },
+  actions: {
+    madeProgress: enqueueActions(({ context, enqueue, system }) => {
+      enqueue.assign({ progress: advanceProgress(context.progress, context.now()) });
+      const sink = system.get(PROGRESS_SINK_ID);
+      if (sink) enqueue.sendTo(sink, { type: 'progress.made' });
+    }),
+    recordBytes: assign({
+      steps: ({ context }, params: { bytes: number }) => updateCurrentStep(context.steps, { bytes: params.bytes }),
+    }),
+    markReceived: assign({
+      steps: ({ context }) => updateCurrentStep(context.steps, { received: true, resumeToken: undefined }),
+    }),
+    markStepDone: assign({
+      steps: ({ context }) => updateCurrentStep(context.steps, { done: true }),
+    }),
+    recordRetry: assign(({ context }, params: { error: unknown; replan: boolean }) => {
+      const now = context.now();
+      const attempts = context.attempts + 1;
+      return {
+        attempts,
+        status: 'retryWait' as const,
+        problem: problemFrom(params.error, now),
+        needsReplan: params.replan,
+        retryAt: now + retryDelay(context.retry, attempts),
+      };
+    }),
+    recordFailure: assign(({ context }, params: { error: unknown }) => {
+      const now = context.now();
+      const problem = problemFrom(params.error, now);
+      const attempts = context.attempts + 1;
+      const exhausted = problem.errorClass === 'transient';
+      return {
+        attempts,
+        status: 'permanentError' as const,
+        problem: exhausted
+          ? { ...problem, errorClass: 'permanent' as const, message: `gave up after ${attempts} attempts: ${problem.message}` }
+          : problem,
+      };
+    }),
+    recordCompleted: assign({ status: 'completed' as const, problem: undefined }),
+  },
+}).createMachine({
+  id: 'filesystem',
+  description: "One attempt at a filesystem's remaining replication steps.",
+  context: ({ input }) => ({
+    ...input,
+    steps: input.steps.map((s) => ({ ...s })),
+    status: 'ready',
+    retryAt: undefined,
+    problem: undefined,
+    needsReplan: false,
+    progress: NO_PROGRESS,
+  }),
+  initial: 'ready',
+  states: {
+    ready: {
+      description: 'Working through the steps in order.',
+      initial: 'choosing',
+      states: {
+        choosing: {
+          description: 'Picks what the current step still needs.',
+          always: [
+            { guard: 'allStepsDone', target: '#filesystem.completed', actions: ['recordCompleted', 'madeProgress'] },
+            { guard: 'currentStepReceived', target: 'settingCursor', actions: 'madeProgress' },
+            { target: 'transferring', actions: 'madeProgress' },
+          ],
+        },
+        transferring: {
+          description: "Streams the step's snapshot from the sender into the receiver, counting bytes.",
+          invoke: {
+            src: 'transfer',
+            input: ({ context }) => {
+              const step = context.steps[currentStepIndex(context.steps)];
+              if (!step) throw new Error(`${context.path}: no step left to transfer`);
+              return { path: context.path, step };
+            },
+            onDone: { target: 'settingCursor', actions: ['markReceived', 'madeProgress'] },
+            onError: [
+              {
+                guard: { type: 'isStalePlanError', params: ({ event }) => ({ error: event.error }) },
+                target: '#filesystem.retryWait',
+                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: true }) },
+              },
+              {
+                guard: { type: 'isRetryableError', params: ({ event }) => ({ error: event.error }) },
+                target: '#filesystem.retryWait',
+                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) },
+              },
+              {
+                target: '#filesystem.permanentError',
+                actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+              },
+            ],
+          },
+          on: {
+            'transfer.progress': {
+              actions: [{ type: 'recordBytes', params: ({ event }) => ({ bytes: event.bytes }) }, 'madeProgress'],
+            },
+          },
+        },
+        settingCursor: {
+          description: "Moves the sender's replication cursor to the received snapshot.",
+          invoke: {
+            src: 'setCursor',
+            input: ({ context }) => {
+              const step = context.steps[currentStepIndex(context.steps)];
+              if (!step) throw new Error(`${context.path}: no step left for a cursor update`);
+              return { path: context.path, version: step.to, jobId: context.jobId };
+            },
+            onDone: { target: 'choosing', actions: ['markStepDone', 'madeProgress'] },
+            onError: [
+              {
+                guard: { type: 'isRetryableError', params: ({ event }) => ({ error: event.error }) },
+                target: '#filesystem.retryWait',
+                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) },
+              },
+              {
+                target: '#filesystem.permanentError',
+                actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+              },
+            ],
+          },
+        },
+      },
+    },
+    retryWait: {
+      description: 'The attempt failed in a way a later attempt may fix; the replication queue schedules it.',
+      type: 'final',
+    },
+    completed: { description: 'Every step is on the receiver and the cursor is moved.', type: 'final' },
+    permanentError: { description: 'The attempt failed and retrying cannot help.', type: 'final' },
+  },
+  output: ({ context }) => ({
+    path: context.path,
+    status: context.status === 'ready' ? 'permanentError' : context.status,
+    steps: context.steps,
+    attempts: context.attempts,
+    retryAt: context.retryAt,
+    problem: context.problem,
+    needsReplan: context.needsReplan,
+  }),
+});

@@ -1,0 +1,252 @@
+import { assign, enqueueActions, setup } from 'xstate';
+import type { KeepRule } from '../src/pruning/keep-rule.js';
+import { planPruneSide, type PruneFilesystemPlan, type PruneListing, type PruneSide } from '../src/pruner/plan-prune-side.js';
+import { permanentProblem, problemFrom, type Problem } from '../src/replication/problem.js';
+import { retryDelay } from '../src/replication/retry-policy.js';
+import type { RetryPolicy } from '../src/runner/job-options.js';
+import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
+import { advanceProgress, NO_PROGRESS, PROGRESS_SINK_ID, type ProgressRecord } from './progress.js';
+
+/** Input of a pruner run on one side. */
+export interface PrunerMachineInput {
+  side: PruneSide;
+  jobId: string;
+  rules: readonly KeepRule[];
+  retry: RetryPolicy;
+  now: () => number;
+}
+
+/** Input of the `destroySnapshots` actor: per filesystem, the snapshots to destroy. */
+export interface DestroySnapshotsInput {
+  side: PruneSide;
+  work: { filesystem: string; snapshots: string[] }[];
+}
+
+/** One destroy outcome of a snapshot, as data. */
+export interface DestroyOutcome {
+  name: string;
+  problem?: Problem | undefined;
+}
+
+/** Emitted by `destroySnapshots` once per filesystem, so one filesystem's error never blocks the others. */
+export interface DestroyReportedEvent {
+  type: 'destroy.reported';
+  filesystem: string;
+  results: DestroyOutcome[];
+}
+
+/** How a pruner run ended. */
+export interface PrunerMachineOutput {
+  side: PruneSide;
+  state: 'done' | 'errPerm';
+  problem?: Problem | undefined;
+  filesystems: PruneFilesystemPlan[];
+}
+
+/** Events the pruner takes from outside. */
+export type PrunerEvent = { type: 'cancel'; reason: string } | DestroyReportedEvent;
+
+/** The pruner's context: its input, the plan and what it did. */
+export interface PrunerContext extends PrunerMachineInput {
+  filesystems: PruneFilesystemPlan[];
+  attempts: number;
+  problem: Problem | undefined;
+  sleepUntil: number | undefined;
+  outcome: PrunerMachineOutput['state'] | undefined;
+  progress: ProgressRecord;
+}
+
+function hasPending(filesystems: readonly PruneFilesystemPlan[]): boolean {
+  return filesystems.some((f) => f.pending.length > 0);
+}
+
+/**
+ * Prunes one side (zrepl's pruner states): plan lists the side and applies the keep rules, exec
+ * destroys what they destroy, filesystem by filesystem. Listing failures wait in planWait, transient
+ * destroy failures (a busy dataset) in execWait; retries are bounded.
+ */
+export const prunerMachine = setup({
+  types: {
+    input: {} as PrunerMachineInput,
+    context: {} as PrunerContext,
+    events: {} as PrunerEvent,
+    output: {} as PrunerMachineOutput,
+  },
+  actors: {
+    listPruneState: unprovidedPromise<PruneListing, { side: PruneSide; jobId: string }>('listPruneState'),
+    destroySnapshots: unprovidedEventStream<DestroyReportedEvent, DestroySnapshotsInput>('destroySnapshots'),
+  },
+  delays: {
+    pruneRetry: ({ context }) => Math.max(0, (context.sleepUntil ?? 0) - context.now()),
+  },
+  guards: {
+    isRetryableError: ({ context }, params: { error: unknown }) =>
+      problemFrom(params.error, 0).errorClass === 'transient' && context.attempts + 1 < context.retry.maxAttempts,
+    hasNothingToDestroy: ({ context }) => !hasPending(context.filesystems),
+    canRetryPending: ({ context }) => hasPending(context.filesystems) && context.attempts + 1 < context.retry.maxAttempts,
+    destroyedSomething: ({ event }) => event.type === 'destroy.reported' && event.results.some((r) => !r.problem),
+  },
+  actions: {
+    madeProgress: enqueueActions(({ context, enqueue, system }) => {
+      enqueue.assign({ progress: advanceProgress(context.progress, context.now()) });
+      const sink = system.get(PROGRESS_SINK_ID);
+      if (sink) enqueue.sendTo(sink, { type: 'progress.made' });
+    }),
+    recordPlan: assign(({ context }, params: { listing: PruneListing }) => ({
+      filesystems: planPruneSide(params.listing, context.rules, context.side, context.jobId, context.now()),
+      attempts: 0,
+      problem: undefined,
+      sleepUntil: undefined,
+    })),
+    recordRetry: assign(({ context }, params: { error: unknown }) => {
+      const now = context.now();
+      const attempts = context.attempts + 1;
+      return { attempts, problem: problemFrom(params.error, now), sleepUntil: now + retryDelay(context.retry, attempts) };
+    }),
+    recordPendingRetry: assign(({ context }) => {
+      const now = context.now();
+      const attempts = context.attempts + 1;
+      return { attempts, sleepUntil: now + retryDelay(context.retry, attempts) };
+    }),
+    recordFailure: assign(({ context }, params: { error: unknown }) => ({ problem: problemFrom(params.error, context.now()) })),
+    recordDestroyed: assign(({ context }, params: DestroyReportedEvent) => ({
+      filesystems: context.filesystems.map((f) => {
+        if (f.filesystem !== params.filesystem) return f;
+        const destroyed = params.results.filter((r) => !r.problem).map((r) => r.name);
+        const failed = params.results.filter((r) => r.problem);
+        // A transient failure stays pending for execWait; a permanent one is reported and dropped.
+        const retryable = new Set(failed.filter((r) => r.problem?.errorClass === 'transient').map((r) => r.name));
+        const lastProblem = failed[failed.length - 1]?.problem;
+        return {
+          ...f,
+          destroyed: [...f.destroyed, ...destroyed],
+          pending: f.pending.filter((n) => retryable.has(n)),
+          problem: lastProblem ?? f.problem,
+        };
+      }),
+    })),
+    giveUpPending: assign(({ context }) => ({
+      filesystems: context.filesystems.map((f) =>
+        f.pending.length === 0
+          ? f
+          : {
+              ...f,
+              pending: [],
+              problem: permanentProblem(
+                f.problem?.kind ?? 'dataset-busy',
+                `gave up after ${context.attempts + 1} attempts: ${f.problem?.message ?? 'snapshots could not be destroyed'}`,
+                context.now(),
+                f.filesystem,
+              ),
+            },
+      ),
+    })),
+    recordCancellation: assign(({ context }, params: { reason: string }) => ({
+      problem: permanentProblem('cancelled', `pruning cancelled: ${params.reason}`, context.now()),
+      sleepUntil: undefined,
+    })),
+    markDone: assign({ outcome: 'done' as const }),
+    markFailed: assign({ outcome: 'errPerm' as const }),
+  },
+}).createMachine({
+  id: 'pruner',
+  description: "Prunes one side's snapshots by the job's keep rules.",
+  context: ({ input }) => ({
+    ...input,
+    filesystems: [],
+    attempts: 0,
+    problem: undefined,
+    sleepUntil: undefined,
+    outcome: undefined,
+    progress: NO_PROGRESS,
+  }),
+  initial: 'plan',
+  on: {
+    cancel: {
+      target: '.errPerm',
+      actions: { type: 'recordCancellation', params: ({ event }) => ({ reason: event.reason }) },
+    },
+  },
+  states: {
+    plan: {
+      description: 'Lists the side (versions, holds and cursors) and applies the keep rules.',
+      invoke: {
+        src: 'listPruneState',
+        input: ({ context }) => ({ side: context.side, jobId: context.jobId }),
+        onDone: {
+          target: 'exec',
+          actions: [{ type: 'recordPlan', params: ({ event }) => ({ listing: event.output }) }, 'madeProgress'],
+        },
+        onError: [
+          {
+            guard: { type: 'isRetryableError', params: ({ event }) => ({ error: event.error }) },
+            target: 'planWait',
+            actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error }) },
+          },
+          { target: 'errPerm', actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) } },
+        ],
+      },
+    },
+    planWait: {
+      description: 'Listing failed in a way that may pass; waits until sleepUntil.',
+      after: { pruneRetry: { target: 'plan', actions: 'madeProgress' } },
+    },
+    exec: {
+      description: 'Destroys the planned snapshots, filesystem by filesystem.',
+      initial: 'checking',
+      states: {
+        checking: {
+          description: 'An empty destroy list sends nothing.',
+          always: [
+            { guard: 'hasNothingToDestroy', target: '#pruner.done', actions: 'madeProgress' },
+            { target: 'destroying', actions: 'madeProgress' },
+          ],
+        },
+        destroying: {
+          description: 'The endpoint destroys the pending snapshots; each filesystem reports on its own.',
+          invoke: {
+            src: 'destroySnapshots',
+            input: ({ context }) => ({
+              side: context.side,
+              work: context.filesystems.filter((f) => f.pending.length > 0).map((f) => ({ filesystem: f.filesystem, snapshots: f.pending })),
+            }),
+            onDone: [
+              { guard: 'hasNothingToDestroy', target: '#pruner.done', actions: 'madeProgress' },
+              { guard: 'canRetryPending', target: '#pruner.execWait', actions: 'recordPendingRetry' },
+              { target: '#pruner.done', actions: ['giveUpPending', 'madeProgress'] },
+            ],
+            onError: [
+              {
+                guard: { type: 'isRetryableError', params: ({ event }) => ({ error: event.error }) },
+                target: '#pruner.execWait',
+                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error }) },
+              },
+              { target: '#pruner.errPerm', actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) } },
+            ],
+          },
+          on: {
+            'destroy.reported': [
+              {
+                guard: 'destroyedSomething',
+                actions: [{ type: 'recordDestroyed', params: ({ event }) => event }, 'madeProgress'],
+              },
+              { actions: { type: 'recordDestroyed', params: ({ event }) => event } },
+            ],
+          },
+        },
+      },
+    },
+    execWait: {
+      description: 'Some destroys failed in a way that may pass (a busy dataset); waits until sleepUntil.',
+      after: { pruneRetry: { target: 'exec', actions: 'madeProgress' } },
+    },
+    done: { description: 'Every filesystem is pruned or has its own problem.', type: 'final', entry: 'markDone' },
+    errPerm: { description: 'Listing failed for good, or the pruner was cancelled.', type: 'final', entry: 'markFailed' },
+  },
+  output: ({ context }) => ({
+    side: context.side,
+    state: context.outcome ?? 'errPerm',
+    problem: context.problem,
+    filesystems: context.filesystems,
+  }),
+});

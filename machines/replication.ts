@@ -1,0 +1,505 @@
+import { and, assign, enqueueActions, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import type { FilesystemVersion, ListedVersion } from '../src/domain/version.js';
+import type { FilesystemInfo } from '../src/endpoint/endpoint.js';
+import type { FilesystemEntry, PlannedStep } from '../src/replication/filesystem-entry.js';
+import { nextStepDate } from '../src/replication/filesystem-entry.js';
+import { planFilesystems } from '../src/replication/plan-filesystems.js';
+import { permanentProblem, problemFrom, type Problem } from '../src/replication/problem.js';
+import { addWaiting, createQueue, earliestRetry, takeNext, type QueueState } from '../src/replication/queue.js';
+import { retryDelay } from '../src/replication/retry-policy.js';
+import type { InitialReplicationPolicy, RetryPolicy } from '../src/runner/job-options.js';
+import { filesystemMachine, type FilesystemMachineOutput } from './filesystem.js';
+import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
+import { advanceProgress, NO_PROGRESS, PROGRESS_SINK_ID, type ProgressRecord } from './progress.js';
+
+/** Which endpoint a listing actor talks to. */
+export type Side = 'sender' | 'receiver';
+
+/** Input of a replication run. */
+export interface ReplicationMachineInput {
+  jobId: string;
+  /** Filesystems worked on at once. */
+  concurrency: number;
+  /** Size estimates requested at once. */
+  estimateConcurrency: number;
+  initialReplication: InitialReplicationPolicy;
+  retry: RetryPolicy;
+  now: () => number;
+}
+
+/** One size estimate to ask the sender for. */
+export interface EstimateRequest {
+  filesystem: string;
+  stepIndex: number;
+  from?: FilesystemVersion | undefined;
+  to: FilesystemVersion;
+}
+
+/** Input of the `estimateSendSizes` actor. */
+export interface EstimateSendSizesInput {
+  requests: readonly EstimateRequest[];
+  concurrency: number;
+}
+
+/** Emitted by `estimateSendSizes` once per answered request; `bytes` undefined when unknown. */
+export interface EstimateReportedEvent {
+  type: 'estimate.reported';
+  filesystem: string;
+  stepIndex: number;
+  bytes: number | undefined;
+}
+
+/** How a replication run ended. */
+export interface ReplicationMachineOutput {
+  state: 'completed' | 'permanentError';
+  problem?: Problem | undefined;
+  filesystems: FilesystemEntry[];
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** Events the replication machine takes from outside. */
+export type ReplicationEvent =
+  | { type: 'wakeup' }
+  | { type: 'cancel'; reason: string }
+  | EstimateReportedEvent
+  | DoneActorEvent<FilesystemMachineOutput, string>
+  | ErrorActorEvent<unknown, string>;
+
+/** The replication machine's context: its input, the listings, the per-filesystem entries and the queue. */
+export interface ReplicationContext extends ReplicationMachineInput {
+  senderFilesystems: FilesystemInfo[];
+  receiverFilesystems: FilesystemInfo[];
+  senderVersions: Map<string, ListedVersion[]>;
+  receiverVersions: Map<string, ListedVersion[]>;
+  senderCursors: Map<string, FilesystemVersion>;
+  entries: FilesystemEntry[];
+  /** path → index into entries. */
+  indexOf: Map<string, number>;
+  queue: QueueState;
+  /** Filesystem machines running now. */
+  active: number;
+  planningAttempts: number;
+  replans: number;
+  sleepUntil: number | undefined;
+  problem: Problem | undefined;
+  outcome: ReplicationMachineOutput['state'] | undefined;
+  startedAt: number;
+  finishedAt: number | undefined;
+  progress: ProgressRecord;
+}
+
+/** The id of the filesystem machine working on `path`. */
+export function filesystemChildId(path: string): string {
+  return `fs.${path}`;
+}
+
+const DONE_PREFIX = 'xstate.done.actor.fs.';
+const ERROR_PREFIX = 'xstate.error.actor.fs.';
+
+function withEntry(context: ReplicationContext, index: number, entry: FilesystemEntry): FilesystemEntry[] {
+  const entries = context.entries.slice();
+  entries[index] = entry;
+  return entries;
+}
+
+/** Carries what an earlier plan of this run achieved into a new plan (after a stale-plan failure). */
+function mergePlans(previous: readonly FilesystemEntry[], planned: FilesystemEntry[]): FilesystemEntry[] {
+  if (previous.length === 0) return planned;
+  const before = new Map(previous.map((e) => [e.path, e]));
+  return planned.map((e) => {
+    const old = before.get(e.path);
+    if (!old) return e;
+    if (old.status === 'completed' && e.steps.length === 0) return old;
+    const doneSteps = old.steps.filter((s) => s.done);
+    const steps = [...doneSteps, ...e.steps];
+    return { ...e, attempts: old.attempts, steps, status: e.status === 'skipped' && doneSteps.length > 0 ? 'completed' : e.status };
+  });
+}
+
+function estimateRequests(entries: readonly FilesystemEntry[]): EstimateRequest[] {
+  const requests: EstimateRequest[] = [];
+  for (const e of entries) {
+    if (e.status !== 'ready') continue;
+    e.steps.forEach((s, stepIndex) => {
+      if (s.kind === 'transfer' && !s.done && !s.received) requests.push({ filesystem: e.path, stepIndex, from: s.from, to: s.to });
+    });
+  }
+  return requests;
+}
+
+function hasMoreToStart(context: ReplicationContext): boolean {
+  return takeNext(context.entries, context.queue, context.now()) !== undefined;
+}
+
+function replanCandidates(context: ReplicationContext): boolean {
+  return context.entries.some((e) => e.status === 'retryWait' && e.needsReplan);
+}
+
+const planningFailure = [
+  {
+    guard: { type: 'isRetryablePlanningError' as const, params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
+    target: '#replication.planningError',
+    actions: { type: 'recordPlanningRetry' as const, params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
+  },
+  {
+    target: '#replication.permanentError',
+    actions: { type: 'recordPlanningFailure' as const, params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }) },
+  },
+];
+
+/**
+ * One replication run from a sender to a receiver (zrepl's main replication state machine, 2018,
+ * with its defects fixed): planning lists both sides in batched calls and plans each filesystem;
+ * working runs a filesystem machine for up to `concurrency` filesystems at once, ordered by the
+ * queue; workingWait sleeps exactly until the earliest retry. Per-filesystem state is data in this
+ * machine's context; only active filesystems have a child actor.
+ */
+export const replicationMachine = setup({
+  types: {
+    input: {} as ReplicationMachineInput,
+    context: {} as ReplicationContext,
+    events: {} as ReplicationEvent,
+    output: {} as ReplicationMachineOutput,
+  },
+  actors: {
+    listFilesystems: unprovidedPromise<FilesystemInfo[], { side: Side }>('listFilesystems'),
+    listVersions: unprovidedPromise<Map<string, ListedVersion[]>, { side: Side; filesystems: readonly string[] }>('listVersions'),
+    listReplicationCursors: unprovidedPromise<Map<string, FilesystemVersion>, { jobId: string }>('listReplicationCursors'),
+    estimateSendSizes: unprovidedEventStream<EstimateReportedEvent, EstimateSendSizesInput>('estimateSendSizes'),
+    filesystem: filesystemMachine,
+  },
+  delays: {
+    planningRetry: ({ context }) => Math.max(0, (context.sleepUntil ?? 0) - context.now()),
+    retryDue: ({ context }) => Math.max(0, (context.sleepUntil ?? 0) - context.now()),
+  },
+  guards: {
+    isRetryablePlanningError: ({ context }, params: { error: unknown }) =>
+      problemFrom(params.error, 0).errorClass === 'transient' && context.planningAttempts < context.retry.maxAttempts,
+    hasNoEstimates: ({ context }) => estimateRequests(context.entries).length === 0,
+    isWorkDone: ({ context }) =>
+      context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length === 0 && !replanCandidates(context),
+    mustReplan: ({ context }) =>
+      context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length === 0 && replanCandidates(context),
+    canReplan: ({ context }) => context.replans + 1 < context.retry.maxAttempts,
+    isOnlyWaiting: ({ context }) => context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length > 0,
+    isFilesystemCompleted: ({ event }) =>
+      event.type.startsWith(DONE_PREFIX) && (event as DoneActorEvent<FilesystemMachineOutput>).output.status === 'completed',
+  },
+  actions: {
+    madeProgress: enqueueActions(({ context, enqueue, system }) => {
+      enqueue.assign({ progress: advanceProgress(context.progress, context.now()) });
+      const sink = system.get(PROGRESS_SINK_ID);
+      if (sink) enqueue.sendTo(sink, { type: 'progress.made' });
+    }),
+    startPlanning: assign(({ context }) => ({
+      planningAttempts: context.planningAttempts + 1,
+      problem: undefined,
+      sleepUntil: undefined,
+    })),
+    recordPlanningRetry: assign(({ context }, params: { error: unknown }) => {
+      const now = context.now();
+      return {
+        problem: problemFrom(params.error, now),
+        sleepUntil: now + retryDelay(context.retry, context.planningAttempts),
+      };
+    }),
+    recordPlanningFailure: assign(({ context }, params: { error: unknown }) => ({
+      problem: problemFrom(params.error, context.now()),
+      sleepUntil: undefined,
+    })),
+    planFromListings: assign(({ context }) => {
+      const planned = planFilesystems(
+        {
+          senderFilesystems: context.senderFilesystems,
+          receiverFilesystems: context.receiverFilesystems,
+          senderVersions: context.senderVersions,
+          receiverVersions: context.receiverVersions,
+          senderCursors: context.senderCursors,
+        },
+        context.initialReplication,
+        context.now(),
+      );
+      const entries = mergePlans(context.entries, planned);
+      return {
+        entries,
+        indexOf: new Map(entries.map((e, i) => [e.path, i])),
+        queue: createQueue(entries),
+        // Listings are only needed to plan; drop them so snapshots stay small.
+        senderVersions: new Map(),
+        receiverVersions: new Map(),
+      };
+    }),
+    recordEstimate: assign(({ context }, params: EstimateReportedEvent) => {
+      const index = context.indexOf.get(params.filesystem);
+      const entry = index === undefined ? undefined : context.entries[index];
+      if (index === undefined || !entry) return {};
+      const steps = entry.steps.map((s, i) => (i === params.stepIndex ? { ...s, expectedBytes: params.bytes } : s));
+      return { entries: withEntry(context, index, { ...entry, steps }) };
+    }),
+    fillSlots: enqueueActions(({ context, enqueue }) => {
+      const now = context.now();
+      let entries = context.entries;
+      let queue = context.queue;
+      let active = context.active;
+      while (active < context.concurrency) {
+        const next = takeNext(entries, queue, now);
+        if (!next) break;
+        queue = next.queue;
+        const entry = entries[next.index];
+        if (!entry) continue;
+        if (entries === context.entries) entries = entries.slice();
+        entries[next.index] = { ...entry, status: 'active', retryAt: undefined };
+        active++;
+        enqueue.spawnChild('filesystem', {
+          id: filesystemChildId(entry.path),
+          input: {
+            path: entry.path,
+            steps: entry.steps,
+            attempts: entry.attempts,
+            jobId: context.jobId,
+            retry: context.retry,
+            now: context.now,
+          },
+        });
+      }
+      enqueue.assign({ entries, queue, active, sleepUntil: undefined });
+    }),
+    recordFilesystemResult: enqueueActions(({ context, event, enqueue }) => {
+      if (!event.type.startsWith(DONE_PREFIX)) return;
+      const output = (event as DoneActorEvent<FilesystemMachineOutput>).output;
+      const index = context.indexOf.get(output.path);
+      const entry = index === undefined ? undefined : context.entries[index];
+      enqueue.stopChild(filesystemChildId(output.path));
+      if (index === undefined || !entry) return;
+      const updated: FilesystemEntry = {
+        ...entry,
+        status: output.status,
+        steps: output.steps,
+        attempts: output.attempts,
+        retryAt: output.retryAt,
+        problem: output.problem,
+        needsReplan: output.needsReplan,
+        nextStepDate: nextStepDate(output.steps),
+      };
+      enqueue.assign({
+        entries: withEntry(context, index, updated),
+        active: context.active - 1,
+        queue: output.status === 'retryWait' && !output.needsReplan ? addWaiting(context.queue, index) : context.queue,
+      });
+    }),
+    recordFilesystemCrash: enqueueActions(({ context, event, enqueue }) => {
+      if (!event.type.startsWith(ERROR_PREFIX)) return;
+      const path = event.type.slice(ERROR_PREFIX.length);
+      const index = context.indexOf.get(path);
+      const entry = index === undefined ? undefined : context.entries[index];
+      enqueue.stopChild(filesystemChildId(path));
+      if (index === undefined || !entry) return;
+      const problem = problemFrom((event as ErrorActorEvent).error, context.now());
+      enqueue.assign({
+        entries: withEntry(context, index, { ...entry, status: 'permanentError', problem: { ...problem, kind: 'internal', errorClass: 'permanent' } }),
+        active: context.active - 1,
+      });
+    }),
+    startReplan: assign(({ context }) => ({ replans: context.replans + 1 })),
+    giveUpReplanning: assign(({ context }) => ({
+      entries: context.entries.map((e) =>
+        e.status === 'retryWait' && e.needsReplan
+          ? {
+              ...e,
+              status: 'permanentError' as const,
+              problem: e.problem && {
+                ...e.problem,
+                errorClass: 'permanent' as const,
+                message: `gave up after ${context.replans + 1} plans: ${e.problem.message}`,
+              },
+            }
+          : e,
+      ),
+    })),
+    recordSleepUntil: assign({ sleepUntil: ({ context }) => earliestRetry(context.entries, context.queue) }),
+    retryWaitingNow: assign(({ context }) => {
+      const now = context.now();
+      const entries = context.entries.slice();
+      for (const i of context.queue.waiting) {
+        const e = entries[i];
+        if (e) entries[i] = { ...e, retryAt: now };
+      }
+      return { entries, sleepUntil: undefined };
+    }),
+    recordCancellation: assign(({ context }, params: { reason: string }) => ({
+      problem: permanentProblem('cancelled', `replication cancelled: ${params.reason}`, context.now()),
+      sleepUntil: undefined,
+    })),
+    markCompleted: assign({ outcome: 'completed' as const, finishedAt: ({ context }) => context.now() }),
+    markFailed: assign({ outcome: 'permanentError' as const, finishedAt: ({ context }) => context.now() }),
+  },
+}).createMachine({
+  id: 'replication',
+  description: 'One replication run from a sender to a receiver.',
+  context: ({ input }) => ({
+    ...input,
+    senderFilesystems: [],
+    receiverFilesystems: [],
+    senderVersions: new Map(),
+    receiverVersions: new Map(),
+    senderCursors: new Map(),
+    entries: [],
+    indexOf: new Map(),
+    queue: { order: [], position: 0, waiting: [] },
+    active: 0,
+    planningAttempts: 0,
+    replans: 0,
+    sleepUntil: undefined,
+    problem: undefined,
+    outcome: undefined,
+    startedAt: input.now(),
+    finishedAt: undefined,
+    progress: NO_PROGRESS,
+  }),
+  initial: 'planning',
+  on: {
+    cancel: {
+      target: '.permanentError',
+      actions: { type: 'recordCancellation', params: ({ event }) => ({ reason: event.reason }) },
+    },
+  },
+  states: {
+    planning: {
+      description: 'Lists both sides in batched calls and plans every filesystem; each answer is progress.',
+      entry: 'startPlanning',
+      initial: 'listingSender',
+      states: {
+        listingSender: {
+          description: "Lists the sender's filesystems.",
+          invoke: {
+            src: 'listFilesystems',
+            input: { side: 'sender' },
+            onDone: {
+              target: 'listingReceiver',
+              actions: [assign({ senderFilesystems: ({ event }) => event.output }), 'madeProgress'],
+            },
+            onError: planningFailure,
+          },
+        },
+        listingReceiver: {
+          description: "Lists the receiver's filesystems (in the sender's namespace).",
+          invoke: {
+            src: 'listFilesystems',
+            input: { side: 'receiver' },
+            onDone: {
+              target: 'listingSenderVersions',
+              actions: [assign({ receiverFilesystems: ({ event }) => event.output }), 'madeProgress'],
+            },
+            onError: planningFailure,
+          },
+        },
+        listingSenderVersions: {
+          description: "Lists the sender's snapshots and bookmarks, all filesystems in one call.",
+          invoke: {
+            src: 'listVersions',
+            input: ({ context }) => ({ side: 'sender' as const, filesystems: context.senderFilesystems.map((f) => f.path) }),
+            onDone: {
+              target: 'listingReceiverVersions',
+              actions: [assign({ senderVersions: ({ event }) => event.output }), 'madeProgress'],
+            },
+            onError: planningFailure,
+          },
+        },
+        listingReceiverVersions: {
+          description: "Lists the receiver's versions of the filesystems both sides have.",
+          invoke: {
+            src: 'listVersions',
+            input: ({ context }) => {
+              const wanted = new Set(context.senderFilesystems.map((f) => f.path));
+              return {
+                side: 'receiver' as const,
+                filesystems: context.receiverFilesystems.filter((f) => !f.placeholder && wanted.has(f.path)).map((f) => f.path),
+              };
+            },
+            onDone: {
+              target: 'listingCursors',
+              actions: [assign({ receiverVersions: ({ event }) => event.output }), 'madeProgress'],
+            },
+            onError: planningFailure,
+          },
+        },
+        listingCursors: {
+          description: "Lists the sender's replication cursors of this job, then plans every filesystem.",
+          invoke: {
+            src: 'listReplicationCursors',
+            input: ({ context }) => ({ jobId: context.jobId }),
+            onDone: {
+              target: 'estimating',
+              actions: [assign({ senderCursors: ({ event }) => event.output }), 'planFromListings', 'madeProgress'],
+            },
+            onError: planningFailure,
+          },
+        },
+        estimating: {
+          description: 'Asks the sender for size estimates, a bounded number at once; each answer is progress.',
+          always: { guard: 'hasNoEstimates', target: '#replication.working', actions: 'madeProgress' },
+          invoke: {
+            src: 'estimateSendSizes',
+            input: ({ context }) => ({ requests: estimateRequests(context.entries), concurrency: context.estimateConcurrency }),
+            // Estimates only inform progress bars: without them, replication goes on.
+            onDone: { target: '#replication.working', actions: 'madeProgress' },
+            onError: { target: '#replication.working', actions: 'madeProgress' },
+          },
+          on: {
+            'estimate.reported': {
+              actions: [{ type: 'recordEstimate', params: ({ event }) => event }, 'madeProgress'],
+            },
+          },
+        },
+      },
+    },
+    planningError: {
+      description: 'Listing a side failed in a way that may pass; waits until sleepUntil, or a wakeup.',
+      after: { planningRetry: { target: 'planning', actions: 'madeProgress' } },
+      on: { wakeup: { target: 'planning', actions: 'madeProgress' } },
+    },
+    working: {
+      description: 'Runs filesystem machines from the queue, up to `concurrency` at once.',
+      entry: 'fillSlots',
+      always: [
+        { guard: 'isWorkDone', target: 'completed', actions: 'madeProgress' },
+        { guard: and(['mustReplan', 'canReplan']), target: 'planning', actions: ['startReplan', 'madeProgress'] },
+        { guard: 'mustReplan', target: 'completed', actions: ['giveUpReplanning', 'madeProgress'] },
+        { guard: 'isOnlyWaiting', target: 'workingWait', actions: 'recordSleepUntil' },
+      ],
+      on: {
+        'xstate.done.actor.fs.*': [
+          { guard: 'isFilesystemCompleted', actions: ['recordFilesystemResult', 'fillSlots', 'madeProgress'] },
+          { actions: ['recordFilesystemResult', 'fillSlots'] },
+        ],
+        'xstate.error.actor.fs.*': { actions: ['recordFilesystemCrash', 'fillSlots'] },
+        wakeup: { actions: ['retryWaitingNow', 'fillSlots'] },
+      },
+    },
+    workingWait: {
+      description: 'Every remaining filesystem waits for a retry: sleeps until the earliest retry time, or a wakeup.',
+      after: { retryDue: { target: 'working', actions: 'madeProgress' } },
+      on: { wakeup: { target: 'working', actions: ['retryWaitingNow', 'madeProgress'] } },
+    },
+    completed: {
+      description: 'Every filesystem ended (completed, skipped or failed on its own).',
+      type: 'final',
+      entry: 'markCompleted',
+    },
+    permanentError: {
+      description: 'Planning failed for good, or the run was cancelled.',
+      type: 'final',
+      entry: 'markFailed',
+    },
+  },
+  output: ({ context }) => ({
+    state: context.outcome ?? 'permanentError',
+    problem: context.problem,
+    filesystems: context.entries,
+    startedAt: context.startedAt,
+    finishedAt: context.finishedAt ?? context.now(),
+  }),
+});
+
+export type { PlannedStep };

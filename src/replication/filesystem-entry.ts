@@ -1,0 +1,47 @@
+import type { FilesystemVersion } from '../domain/version.js';
+import type { Problem } from './problem.js';
+
+/** One step of a filesystem's plan: a transfer then a cursor update, or only a cursor update. */
+export interface PlannedStep {
+  kind: 'transfer' | 'cursor';
+  /** Incremental base; absent for a full send. */
+  from?: FilesystemVersion | undefined;
+  to: FilesystemVersion;
+  expectedBytes?: number | undefined;
+  /** Bytes moved so far by this step (the whole stream once done). */
+  bytes: number;
+  /** The receiver's resume token to continue an interrupted transfer. */
+  resumeToken?: string | undefined;
+  /** Set once the transfer has been received (so a retry only redoes the cursor update). */
+  received: boolean;
+  /** Set once the cursor points at `to`. */
+  done: boolean;
+}
+
+/** Where a filesystem is in a replication run. */
+export type FilesystemStatus = 'ready' | 'active' | 'retryWait' | 'completed' | 'permanentError' | 'skipped';
+
+/**
+ * A filesystem's replication state, kept as plain data in the replication machine's context. Only
+ * filesystems being worked on have a running filesystem machine (XState's spawn cost grows with
+ * the number of children, see DESIGN.md).
+ */
+export interface FilesystemEntry {
+  path: string;
+  status: FilesystemStatus;
+  steps: PlannedStep[];
+  attempts: number;
+  /** Epoch ms; set in retryWait. */
+  retryAt?: number | undefined;
+  problem?: Problem | undefined;
+  /** The failure needs a fresh plan (a snapshot vanished, the receiver moved on). */
+  needsReplan: boolean;
+  /** The date of the next step's snapshot, for queue ordering (epoch ms). */
+  nextStepDate: number;
+}
+
+/** The date that orders a filesystem in the queue: its next pending step's snapshot creation. */
+export function nextStepDate(steps: readonly PlannedStep[]): number {
+  const next = steps.find((s) => !s.done);
+  return next ? next.to.creation.getTime() : Number.POSITIVE_INFINITY;
+}
