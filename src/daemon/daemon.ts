@@ -1,0 +1,132 @@
+import type { Actor, InspectionEvent, Observer } from 'xstate';
+import type { SnapshotterMachine } from '../../machines/snapshotter.js';
+import { startControlServer, type ControlServer } from '../control/control-server.js';
+import type { DaemonJobReport } from '../control/control-protocol.js';
+import type { InvocationReport } from '../report/job-report.js';
+import type { JobClock } from '../runner/job-options.js';
+import { createSnapshotter } from '../snapshotter/create-snapshotter.js';
+import { snapshotterReport } from '../snapshotter/snapshotter-report.js';
+import type { DaemonJobSpec } from './daemon-job.js';
+import { wakeupAndWait } from './wait-for-woken-invocation.js';
+
+/** Something that wants to know what the daemon does (a pino logger fits). */
+export interface DaemonLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/** Options of {@link startDaemon}. */
+export interface DaemonOptions {
+  jobs: readonly DaemonJobSpec[];
+  /** The control socket's path; omit to run without one (embedding, tests). */
+  socketPath?: string;
+  /** Passed to the snapshotters (the jobs got theirs when they were created). */
+  clock?: JobClock;
+  /** Passed to the snapshotters' `createActor`. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  logger?: DaemonLogger;
+}
+
+/** A running daemon. */
+export interface Daemon {
+  /** The reports of all jobs, or of the named one (unknown names are an error naming the jobs). */
+  status(job?: string): DaemonJobReport[];
+  /** Wakes a job's replication; with `wait`, resolves with the woken invocation's report. */
+  wakeup(job: string, wait: boolean): Promise<InvocationReport | undefined>;
+  /** Cancels a job's current invocation. */
+  reset(job: string): void;
+  /** The control socket's path, when it serves one. */
+  readonly socketPath: string | undefined;
+  /** Stops the snapshotters and jobs, closes the socket and removes its file. Idempotent. */
+  stop(): Promise<void>;
+}
+
+interface RunningJob {
+  spec: DaemonJobSpec;
+  snapshotter?: Actor<SnapshotterMachine>;
+}
+
+/**
+ * Starts every job (waiting for its interval or a wakeup) and, for periodic snapshotting, a
+ * snapshotter that wakes the job's replication after each snapshot; then serves the control socket.
+ */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const names = new Set<string>();
+  for (const { job } of options.jobs) {
+    if (names.has(job.name)) throw new Error(`daemon: two jobs are named "${job.name}"`);
+    names.add(job.name);
+  }
+  const running: RunningJob[] = options.jobs.map((spec) => ({ spec }));
+  const find = (name: string): RunningJob => {
+    const found = running.find((r) => r.spec.job.name === name);
+    if (!found) throw new Error(`no job named "${name}"; the daemon runs ${[...names].map((n) => `"${n}"`).join(', ')}`);
+    return found;
+  };
+
+  const daemon: Daemon = {
+    socketPath: options.socketPath,
+    status(job) {
+      const selected = job === undefined ? running : [find(job)];
+      return selected.map(({ spec, snapshotter }) => ({
+        ...spec.job.report(),
+        ...(snapshotter ? { snapshotter: snapshotterReport(snapshotter.getSnapshot()) } : {}),
+      }));
+    },
+    async wakeup(job, wait) {
+      const { spec } = find(job);
+      options.logger?.info({ job }, 'wakeup requested');
+      if (wait) return wakeupAndWait(spec.job, stopping.signal);
+      spec.job.wakeup();
+      return undefined;
+    },
+    reset(job) {
+      const { spec } = find(job);
+      options.logger?.info({ job }, 'reset requested');
+      spec.job.reset();
+    },
+    stop: () => (stopped ??= stopAll()),
+  };
+
+  const stopping = new AbortController();
+  let stopped: Promise<void> | undefined;
+  let control: ControlServer | undefined;
+
+  async function stopAll(): Promise<void> {
+    stopping.abort(new Error('the daemon is stopping'));
+    for (const r of running) {
+      r.snapshotter?.stop();
+      r.spec.job.stop();
+    }
+    await control?.close();
+  }
+
+  for (const r of running) {
+    r.spec.job.start();
+    const { snapshotting } = r.spec;
+    if (snapshotting.type !== 'periodic') continue;
+    const snapshotter = createSnapshotter({
+      sender: r.spec.sender,
+      prefix: snapshotting.prefix,
+      intervalMs: snapshotting.intervalMs,
+      id: `snapshotter:${r.spec.job.name}`,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.inspect ? { inspect: options.inspect } : {}),
+    });
+    snapshotter.on('snapshots.taken', (event) => {
+      options.logger?.info({ job: r.spec.job.name, snapshot: event.snapshot, filesystems: event.filesystems.length }, 'snapshots taken; waking replication');
+      r.spec.job.wakeup();
+    });
+    r.snapshotter = snapshotter;
+    snapshotter.start();
+  }
+
+  if (options.socketPath !== undefined) {
+    try {
+      control = await startControlServer(options.socketPath, daemon);
+    } catch (error) {
+      await daemon.stop();
+      throw error;
+    }
+  }
+  return daemon;
+}
