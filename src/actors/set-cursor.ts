@@ -1,0 +1,10 @@
+import { fromPromise } from 'xstate';
+import type { Endpoint } from '../endpoint/endpoint.js';
+import type { SetCursorInput } from '../../machines/filesystem.js';
+
+/** `setCursor`: moves the sender's replication cursor of a filesystem. */
+export function setCursorActor(sender: Endpoint) {
+  return fromPromise<void, SetCursorInput>(({ input, signal }) =>
+    sender.setReplicationCursor(input.path, input.version, input.jobId, signal),
+  );
+}

@@ -1,0 +1,56 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { fromEventObservable } from 'xstate';
+import type { TransferInput, TransferProgressEvent } from '../../machines/filesystem.js';
+import type { EndpointPair } from './endpoint-pair.js';
+import { observableTask } from './observable-task.js';
+
+/** Default minimum time between byte-count reports, in ms. */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
+
+/**
+ * `transfer`: streams one step from the sender into the receiver through a byte counter, reporting
+ * the count at most once per `intervalMs` and once at the end. Continues from the receiver's resume
+ * token where the receiver has one. Aborting kills both sides.
+ */
+export function transferActor(endpoints: EndpointPair, now: () => number, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS) {
+  return fromEventObservable<TransferProgressEvent, TransferInput>(({ input }) =>
+    observableTask<TransferProgressEvent>(async (emit, signal) => {
+      const { sender, receiver } = endpoints;
+      const { path, step } = input;
+      let resumeToken = step.resumeToken;
+      if (resumeToken === undefined && (await receiver.capabilities(signal)).resumableReceive) {
+        const infos = await receiver.listFilesystems(signal);
+        resumeToken = infos.find((f) => f.path === path)?.resumeToken;
+      }
+      const source = await sender.send({ filesystem: path, from: step.from, to: step.to, resumeToken }, signal);
+      let bytes = 0;
+      let reportedAt = now();
+      let sendError: unknown;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+          bytes += chunk.length;
+          const t = now();
+          if (t - reportedAt >= intervalMs) {
+            reportedAt = t;
+            emit({ type: 'transfer.progress', bytes });
+          }
+          callback(null, chunk);
+        },
+      });
+      source.once('error', (error) => {
+        sendError = error;
+        counter.destroy(error);
+      });
+      source.pipe(counter);
+      try {
+        await receiver.receive({ filesystem: path, from: step.from, to: step.to, stream: counter }, signal);
+      } catch (error) {
+        // The sender's failure explains a broken stream better than the receiver's.
+        throw sendError ?? error;
+      } finally {
+        source.destroy();
+      }
+      emit({ type: 'transfer.progress', bytes });
+    }),
+  );
+}

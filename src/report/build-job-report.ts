@@ -1,0 +1,209 @@
+import type { AnyActorRef } from 'xstate';
+import type { FilesystemContext } from '../../machines/filesystem.js';
+import type { Invocation, JobContext } from '../../machines/job.js';
+import type { PrunerContext, PrunerMachineOutput } from '../../machines/pruner.js';
+import type { ReplicationContext, ReplicationMachineOutput } from '../../machines/replication.js';
+import { filesystemChildId } from '../../machines/replication.js';
+import type { FilesystemVersion } from '../domain/version.js';
+import type { PruneFilesystemPlan } from '../pruner/plan-prune-side.js';
+import type { FilesystemEntry, PlannedStep } from '../replication/filesystem-entry.js';
+import type { Problem } from '../replication/problem.js';
+import type {
+  FilesystemReport,
+  InvocationReport,
+  JobReport,
+  ProblemReport,
+  PrunerReport,
+  ReplicationReport,
+  StepReport,
+  VersionReport,
+} from './job-report.js';
+
+/** The parts of an actor snapshot the report reads. */
+interface SnapshotLike<TContext> {
+  value: unknown;
+  context: TContext;
+  status: string;
+  children: Record<string, AnyActorRef | undefined>;
+}
+
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+function problemReport(p: Problem | undefined): ProblemReport | undefined {
+  if (!p) return undefined;
+  return { message: p.message, kind: p.kind, errorClass: p.errorClass, at: new Date(p.at).toISOString() };
+}
+
+function versionReport(v: FilesystemVersion): VersionReport {
+  return { type: v.type, name: v.name, guid: v.guid.toString(), createTxg: v.createTxg.toString(), creation: v.creation.toISOString() };
+}
+
+function stepReport(s: PlannedStep): StepReport {
+  return {
+    kind: s.kind,
+    ...(s.from ? { from: versionReport(s.from) } : {}),
+    to: versionReport(s.to),
+    bytes: s.bytes,
+    ...(s.expectedBytes !== undefined ? { expectedBytes: s.expectedBytes } : {}),
+    resumed: s.resumeToken !== undefined,
+  };
+}
+
+/** The leaf state name of a (possibly nested) state value, e.g. `planning` for `{ planning: 'listingSender' }`. */
+export function topState(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') return Object.keys(value)[0] ?? 'unknown';
+  return 'unknown';
+}
+
+function filesystemReport(entry: FilesystemEntry, live: FilesystemContext | undefined): FilesystemReport {
+  const steps = live ? live.steps : entry.steps;
+  const activeIndex = entry.status === 'active' ? steps.findIndex((s) => !s.done) : -1;
+  const completed = steps.filter((s) => s.done).map(stepReport);
+  const active = activeIndex >= 0 && steps[activeIndex] ? stepReport(steps[activeIndex]) : undefined;
+  const pending = steps.filter((s, i) => !s.done && i !== activeIndex).map(stepReport);
+  const expected = steps.filter((s) => s.expectedBytes !== undefined);
+  const blockedOn =
+    entry.status === 'retryWait'
+      ? entry.needsReplan
+        ? 'a new plan'
+        : `retry at ${iso(entry.retryAt)}`
+      : entry.status === 'ready'
+        ? 'a replication slot'
+        : undefined;
+  return {
+    filesystem: entry.path,
+    state: entry.status,
+    ...(entry.problem ? { problem: problemReport(entry.problem) } : {}),
+    ...(blockedOn ? { blockedOn } : {}),
+    attempts: entry.attempts,
+    ...(entry.retryAt !== undefined && entry.status === 'retryWait' ? { retryAt: iso(entry.retryAt) } : {}),
+    completedSteps: completed,
+    ...(active ? { activeStep: active } : {}),
+    pendingSteps: pending,
+    bytes: steps.reduce((n, s) => n + s.bytes, 0),
+    ...(expected.length > 0 ? { expectedBytes: expected.reduce((n, s) => n + (s.expectedBytes ?? 0), 0) } : {}),
+  };
+}
+
+/** A replication report from the live replication actor's snapshot. */
+export function replicationReportFromSnapshot(snapshot: SnapshotLike<ReplicationContext>): ReplicationReport {
+  const c = snapshot.context;
+  return {
+    state: topState(snapshot.value),
+    ...(c.problem ? { problem: problemReport(c.problem) } : {}),
+    ...(c.sleepUntil !== undefined ? { sleepUntil: iso(c.sleepUntil) } : {}),
+    startedAt: new Date(c.startedAt).toISOString(),
+    ...(c.finishedAt !== undefined ? { finishedAt: iso(c.finishedAt) } : {}),
+    filesystems: c.entries.map((e) => {
+      const child = e.status === 'active' ? snapshot.children[filesystemChildId(e.path)] : undefined;
+      const live = child ? (child.getSnapshot() as { context: FilesystemContext }).context : undefined;
+      return filesystemReport(e, live);
+    }),
+  };
+}
+
+function replicationReportFromOutput(o: ReplicationMachineOutput): ReplicationReport {
+  return {
+    state: o.state,
+    ...(o.problem ? { problem: problemReport(o.problem) } : {}),
+    startedAt: new Date(o.startedAt).toISOString(),
+    finishedAt: new Date(o.finishedAt).toISOString(),
+    filesystems: o.filesystems.map((e) => filesystemReport(e, undefined)),
+  };
+}
+
+function pruneFilesystemReport(f: PruneFilesystemPlan) {
+  return {
+    filesystem: f.filesystem,
+    destroy: f.destroy,
+    destroyed: f.destroyed,
+    protected: f.protected.map((p) => ({ name: p.name, reason: p.reason })),
+    ...(f.problem ? { problem: problemReport(f.problem) } : {}),
+  };
+}
+
+function prunerReportFromSnapshot(snapshot: SnapshotLike<PrunerContext>): PrunerReport {
+  const c = snapshot.context;
+  return {
+    side: c.side,
+    state: topState(snapshot.value),
+    ...(c.problem ? { problem: problemReport(c.problem) } : {}),
+    ...(c.sleepUntil !== undefined ? { sleepUntil: iso(c.sleepUntil) } : {}),
+    filesystems: c.filesystems.map(pruneFilesystemReport),
+  };
+}
+
+function prunerReportFromOutput(o: PrunerMachineOutput): PrunerReport {
+  return {
+    side: o.side,
+    state: o.state,
+    ...(o.problem ? { problem: problemReport(o.problem) } : {}),
+    filesystems: o.filesystems.map(pruneFilesystemReport),
+  };
+}
+
+/** True when every part of a finished invocation completed without a problem. */
+export function invocationOk(inv: Invocation): boolean {
+  if (inv.crash || inv.reset || inv.watchdog.length > 0) return false;
+  const r = inv.replication;
+  if (!r || r.state !== 'completed' || r.filesystems.some((f) => f.status === 'permanentError' || f.status === 'retryWait')) return false;
+  for (const p of [inv.pruneSender, inv.pruneReceiver]) {
+    if (!p || p.state !== 'done' || p.filesystems.some((f) => f.problem)) return false;
+  }
+  return true;
+}
+
+function invocationReport(inv: Invocation, children: Record<string, AnyActorRef | undefined>): InvocationReport {
+  const live = (id: string) => children[id]?.getSnapshot() as SnapshotLike<never> | undefined;
+  const replicationLive = inv.replication ? undefined : live('replication');
+  const senderLive = inv.pruneSender ? undefined : live('pruneSender');
+  const receiverLive = inv.pruneReceiver ? undefined : live('pruneReceiver');
+  const replication = inv.replication
+    ? replicationReportFromOutput(inv.replication)
+    : replicationLive
+      ? replicationReportFromSnapshot(replicationLive as SnapshotLike<ReplicationContext>)
+      : undefined;
+  const pruneSender = inv.pruneSender
+    ? prunerReportFromOutput(inv.pruneSender)
+    : senderLive
+      ? prunerReportFromSnapshot(senderLive as SnapshotLike<PrunerContext>)
+      : undefined;
+  const pruneReceiver = inv.pruneReceiver
+    ? prunerReportFromOutput(inv.pruneReceiver)
+    : receiverLive
+      ? prunerReportFromSnapshot(receiverLive as SnapshotLike<PrunerContext>)
+      : undefined;
+  return {
+    number: inv.number,
+    startedAt: new Date(inv.startedAt).toISOString(),
+    ...(inv.finishedAt !== undefined ? { finishedAt: iso(inv.finishedAt) } : {}),
+    ...(replication ? { replication } : {}),
+    ...(pruneSender ? { pruneSender } : {}),
+    ...(pruneReceiver ? { pruneReceiver } : {}),
+    ...(inv.watchdog.length > 0
+      ? { watchdog: inv.watchdog.map((w) => ({ cancelled: w.cancelled, at: new Date(w.at).toISOString(), message: w.message })) }
+      : {}),
+    ...(inv.reset ? { reset: true } : {}),
+    ok: inv.finishedAt !== undefined && invocationOk(inv),
+  };
+}
+
+/** The job's report, from the job actor's snapshot (and its live children). Pure apart from reading child snapshots. */
+export function buildJobReport(snapshot: SnapshotLike<JobContext>): JobReport {
+  const c = snapshot.context;
+  const value = snapshot.value as { work?: unknown; watchdog?: unknown };
+  const state = snapshot.status === 'active' ? topState(value.work) : 'stopped';
+  const problem = c.current?.crash ?? c.last?.crash;
+  return {
+    job: c.jobId,
+    state,
+    watchdog: topState(value.watchdog),
+    ...(c.sleepUntil !== undefined && state === 'idle' ? { sleepUntil: iso(c.sleepUntil) } : {}),
+    ...(c.progress.at !== undefined ? { lastProgressAt: iso(c.progress.at) } : {}),
+    wakeupPending: c.wakeupPending,
+    ...(c.current ? { current: invocationReport(c.current, snapshot.children) } : {}),
+    ...(c.last ? { last: invocationReport(c.last, {}) } : {}),
+    ...(problem ? { problem: problemReport(problem) } : {}),
+  };
+}

@@ -1,0 +1,178 @@
+import { distinctUntilChanged, from, map, Observable, share } from 'rxjs';
+import { createActor, type AnyActorRef } from 'xstate';
+import { filesystemMachine } from '../../machines/filesystem.js';
+import { jobMachine, type JobContext } from '../../machines/job.js';
+import { PROGRESS_SINK_ID } from '../../machines/progress.js';
+import { prunerMachine } from '../../machines/pruner.js';
+import { replicationMachine } from '../../machines/replication.js';
+import { destroySnapshotsActor } from '../actors/destroy-snapshots.js';
+import { estimateSendSizesActor } from '../actors/estimate-send-sizes.js';
+import { listFilesystemsActor } from '../actors/list-filesystems.js';
+import { listPruneStateActor } from '../actors/list-prune-state.js';
+import { listReplicationCursorsActor } from '../actors/list-replication-cursors.js';
+import { listVersionsActor } from '../actors/list-versions.js';
+import { setCursorActor } from '../actors/set-cursor.js';
+import { DEFAULT_PROGRESS_INTERVAL_MS, transferActor } from '../actors/transfer.js';
+import { assertJobId } from '../endpoint/cursor.js';
+import { keepRulesFromConfig } from '../pruning/keep-rules-from-config.js';
+import { resolveRetryPolicy } from '../replication/retry-policy.js';
+import { buildJobReport } from '../report/build-job-report.js';
+import type { JobReport } from '../report/job-report.js';
+import type { ReplicationJobOptions } from './job-options.js';
+import type { ReplicationJob } from './replication-job.js';
+
+/** Default watchdog timeout: one minute without progress. */
+export const DEFAULT_WATCHDOG_TIMEOUT_MS = 60_000;
+
+type JobSnapshot = Parameters<typeof buildJobReport>[0];
+
+/** The job machine with the endpoints injected as its actors: what the inspector shows. */
+export function provideJobMachine(options: ReplicationJobOptions, now: () => number) {
+  const endpoints = { sender: options.sender, receiver: options.receiver };
+  const filesystem = filesystemMachine.provide({
+    actors: {
+      transfer: transferActor(endpoints, now, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS),
+      setCursor: setCursorActor(options.sender),
+    },
+  });
+  const replication = replicationMachine.provide({
+    actors: {
+      listFilesystems: listFilesystemsActor(endpoints),
+      listVersions: listVersionsActor(endpoints),
+      listReplicationCursors: listReplicationCursorsActor(options.sender),
+      estimateSendSizes: estimateSendSizesActor(options.sender),
+      filesystem,
+    },
+  });
+  const pruner = prunerMachine.provide({
+    actors: { listPruneState: listPruneStateActor(endpoints), destroySnapshots: destroySnapshotsActor(endpoints, now) },
+  });
+  return jobMachine.provide({ actors: { replication, pruner } });
+}
+
+/**
+ * Creates a replication job: replication from `sender` to `receiver`, then pruning of both sides,
+ * under a watchdog. Validates the options (job name, keep rules, numbers) and throws a ConfigError or
+ * RangeError naming the bad one; nothing starts until `start()`, `wakeup()` or `runOnce()`.
+ */
+export function createReplicationJob(options: ReplicationJobOptions): ReplicationJob {
+  assertJobId(options.name);
+  const keepSender = keepRulesFromConfig(options.keepSender ?? [], 'keep_sender');
+  const keepReceiver = keepRulesFromConfig(options.keepReceiver ?? [], 'keep_receiver');
+  const retry = resolveRetryPolicy(options.retry);
+  const positive = (value: number | undefined, fallback: number, what: string, integer: boolean): number => {
+    const v = value ?? fallback;
+    if (!(v > 0) || (integer && !Number.isInteger(v))) throw new RangeError(`${what} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
+    return v;
+  };
+  const concurrency = positive(options.concurrency, 1, 'concurrency', true);
+  const estimateConcurrency = positive(options.estimateConcurrency, 4, 'estimateConcurrency', true);
+  const watchdogTimeoutMs = positive(options.watchdogTimeoutMs, DEFAULT_WATCHDOG_TIMEOUT_MS, 'watchdogTimeoutMs', false);
+  if (options.intervalMs !== undefined) positive(options.intervalMs, 0, 'intervalMs', false);
+  const clock = options.clock;
+  const now = clock ? () => clock.now() : () => Date.now();
+
+  const machine = provideJobMachine(options, now);
+  const actor = createActor(machine, {
+    systemId: PROGRESS_SINK_ID,
+    input: {
+      jobId: options.name,
+      intervalMs: options.intervalMs,
+      watchdogTimeoutMs,
+      now,
+      replication: {
+        jobId: options.name,
+        concurrency,
+        estimateConcurrency,
+        initialReplication: options.initialReplication ?? 'most_recent',
+        retry,
+        now,
+      },
+      pruneSender: { jobId: options.name, rules: keepSender, retry, now },
+      pruneReceiver: { jobId: options.name, rules: keepReceiver, retry, now },
+    },
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+    ...(clock ? { clock } : {}),
+  });
+
+  let started = false;
+  const start = () => {
+    if (!started) {
+      started = true;
+      actor.start();
+    }
+  };
+  const context = (): JobContext => actor.getSnapshot().context;
+  const report = (): JobReport => buildJobReport(actor.getSnapshot() as unknown as JobSnapshot);
+
+  const waitForInvocation = (number: number): Promise<JobReport> =>
+    new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const snapshot = actor.getSnapshot();
+        const last = snapshot.context.last;
+        if (last && last.number >= number) {
+          resolve(report());
+          return true;
+        }
+        if (snapshot.status !== 'active') {
+          reject(new Error(`job "${options.name}" stopped before invocation ${number} finished`));
+          return true;
+        }
+        return false;
+      };
+      if (check()) return;
+      const subscription = actor.subscribe({
+        next: () => {
+          if (check()) subscription.unsubscribe();
+        },
+        error: (error) => reject(error),
+        complete: () => {
+          check();
+        },
+      });
+    });
+
+  /** The number of the invocation that a wakeup sent now will start. */
+  const invocationForWakeup = (): number => {
+    const c = context();
+    return c.current ? c.current.number + 1 : c.invocations + 1;
+  };
+
+  const report$: Observable<JobReport> = new Observable<JobReport>((subscriber) => {
+    const sub = from(actor)
+      .pipe(
+        map(() => report()),
+        distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
+      )
+      .subscribe(subscriber);
+    return () => sub.unsubscribe();
+  }).pipe(share());
+
+  return {
+    name: options.name,
+    actor: actor as AnyActorRef,
+    start,
+    stop: () => {
+      actor.stop();
+    },
+    wakeup: () => {
+      start();
+      actor.send({ type: 'wakeup' });
+    },
+    reset: () => {
+      actor.send({ type: 'reset' });
+    },
+    runOnce: () => {
+      start();
+      const done = waitForInvocation(invocationForWakeup());
+      actor.send({ type: 'wakeup' });
+      return done;
+    },
+    nextInvocation: () => {
+      const c = context();
+      return waitForInvocation(c.current ? c.current.number : c.invocations + 1);
+    },
+    report,
+    report$,
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryPool } from '../../src/endpoint/memory/memory-pool.js';
+import { filesystemFilter } from '../../src/filter/filesystem-filter.js';
+import { createReplicationJob } from '../../src/runner/create-replication-job.js';
+
+function pools() {
+  const src = createMemoryPool({ name: 'src', seed: 1 });
+  const dst = createMemoryPool({ name: 'dst', seed: 2 });
+  src.createFilesystem('tank/data/a');
+  src.createFilesystem('tank/data/b');
+  for (const fs of ['tank/data', 'tank/data/a', 'tank/data/b']) {
+    src.write(fs, 'file', `content of ${fs} 1`);
+    src.snapshot(fs, 's1');
+    src.write(fs, 'file', `content of ${fs} 2`);
+    src.snapshot(fs, 's2');
+  }
+  dst.createFilesystem('backup');
+  return { src, dst };
+}
+
+describe('createReplicationJob', () => {
+  it('replicates every filesystem full then incrementally, and a second run has nothing to do', async () => {
+    const { src, dst } = pools();
+    const job = createReplicationJob({
+      name: 'test',
+      sender: src.sender({ filter: filesystemFilter({ 'tank/data<': true }) }),
+      receiver: dst.receiver({ rootFs: 'backup' }),
+      keepSender: [{ type: 'not_replicated' }, { type: 'last_n', count: 1 }],
+    });
+    const first = await job.runOnce();
+    expect(first.last?.ok, JSON.stringify(first, null, 1)).toBe(true);
+    for (const fs of ['tank/data', 'tank/data/a', 'tank/data/b']) {
+      const received = dst.versions(`backup/${fs}`).filter((v) => v.type === 'snapshot');
+      expect(received.map((v) => v.name)).toEqual(['s2']);
+      expect(received[0]?.guid).toBe(src.versions(fs).find((v) => v.name === 's2')?.guid);
+      expect(dst.snapshotContent(`backup/${fs}`, 's2')).toEqual(src.snapshotContent(fs, 's2'));
+    }
+    // keep_sender destroyed s1 (replicated, not the newest) but kept s2 (the cursor's snapshot).
+    expect(src.versions('tank/data').filter((v) => v.type === 'snapshot').map((v) => v.name)).toEqual(['s2']);
+
+    src.write('tank/data/a', 'file', 'three');
+    src.snapshot('tank/data/a', 's3');
+    const second = await job.runOnce();
+    expect(second.last?.ok).toBe(true);
+    expect(dst.snapshotContent('backup/tank/data/a', 's3').get('file')?.toString()).toBe('three');
+    const third = await job.runOnce();
+    const states = third.last?.replication?.filesystems.map((f) => f.state);
+    expect(states).toEqual(['skipped', 'skipped', 'skipped']);
+    job.stop();
+  });
+});
