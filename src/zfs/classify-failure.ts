@@ -29,7 +29,7 @@ interface Rule {
 const rules: readonly Rule[] = [
   { pattern: /dataset is busy|pool is busy|resource busy/i, kind: 'dataset-busy' },
   { pattern: /does not match incremental source|incremental source .* is not earlier/i, kind: 'incremental-base-mismatch' },
-  { pattern: /destination .* has been modified|has been modified\s+since most recent snapshot/i, kind: 'destination-modified' },
+  { pattern: /destination .* has been modified|has been modified since most recent snapshot/i, kind: 'destination-modified' },
   { pattern: /destination '.*' exists|dataset already exists|destination already exists|destination has snapshots/i, kind: 'dataset-exists' },
   {
     pattern: /invalid backup stream|checksum mismatch|incomplete stream|stream (?:ends|ended) (?:early|unexpectedly)|unexpected end of (?:file|stream)|premature EOF|partially-complete state|Broken pipe/i,
@@ -41,7 +41,7 @@ const rules: readonly Rule[] = [
     kind: 'connection-lost',
   },
   { pattern: /timed out|timeout/i, kind: 'timeout' },
-  { pattern: /killed by signal|terminated by signal|Killed$/im, kind: 'killed' },
+  { pattern: /killed by signal|terminated by signal|\bKilled\b/, kind: 'killed' },
   { pattern: /dataset does not exist|no such pool|no such dataset|could not find any snapshots|does not exist/i, kind: 'dataset-not-found' },
   { pattern: /invalid dataset name|invalid character|name is too long|trailing slash/i, kind: 'invalid-name' },
   { pattern: /invalid option|unrecognized command|unrecognized option|not supported|operation not applicable|pool must be upgraded/i, kind: 'unsupported' },
@@ -49,8 +49,10 @@ const rules: readonly Rule[] = [
 
 /** The kind (and class, when it differs from the kind's default) that stderr points to. */
 export function classifyStderr(stderr: string): { kind: EndpointErrorKind; errorClass?: ErrorClass } {
+  // zfs wraps long messages ("does not\nmatch incremental source"): match on one line.
+  const flat = stderr.replace(/\s+/g, ' ');
   for (const rule of rules) {
-    if (rule.pattern.test(stderr)) return rule.errorClass ? { kind: rule.kind, errorClass: rule.errorClass } : { kind: rule.kind };
+    if (rule.pattern.test(flat)) return rule.errorClass ? { kind: rule.kind, errorClass: rule.errorClass } : { kind: rule.kind };
   }
   return { kind: 'unknown' };
 }

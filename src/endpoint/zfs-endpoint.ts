@@ -1,0 +1,206 @@
+import type { Readable } from 'node:stream';
+import { EndpointError } from '../domain/errors.js';
+import { versionFullName, type FilesystemVersion, type ListedVersion } from '../domain/version.js';
+import { createLocalTransport } from '../transport/local-transport.js';
+import type { Transport } from '../transport/transport.js';
+import { attemptZfs, runZfs, runZfsWithInput, streamZfsOutput } from '../zfs/command-runner.js';
+import { detectFeatures } from '../zfs/detect-features.js';
+import { listFilesystems } from '../zfs/list-filesystems.js';
+import { getRows, listVersions } from '../zfs/listing.js';
+import { parseSendEstimate } from '../zfs/parse-send-estimate.js';
+import { prepareFullReceive, unmarkPlaceholder } from '../zfs/receive-target.js';
+import { listReplicationCursors, setReplicationCursor } from '../zfs/replication-cursor.js';
+import { createSnapshots, destroySnapshots } from '../zfs/snapshots.js';
+import { checkName, holdArgs, receiveArgs, releaseArgs, sendArgs } from '../zfs/zfs-args.js';
+import type { ZfsContext } from '../zfs/zfs-context.js';
+import type { ZfsFeatures } from '../zfs/zfs-features.js';
+import type { Endpoint, EndpointCapabilities, ReceiveRequest, SendRequest } from './endpoint.js';
+import { filteredSender, type FilesystemMatcher } from './filtered-sender.js';
+import { rootedReceiver } from './rooted-receiver.js';
+
+/** Options of {@link createRawZfsEndpoint}. */
+export interface RawZfsEndpointOptions {
+  /** How to reach zfs; this machine by default. */
+  transport?: Transport | undefined;
+  /** The datasets that listings recurse from; every pool when absent or empty. */
+  roots?: readonly string[] | undefined;
+  /** The endpoint's name in logs; `zfs:<transport>` by default. */
+  name?: string | undefined;
+}
+
+/** The real-ZFS endpoint without confinement, plus what its zfs supports. */
+export interface RawZfsEndpoint extends Endpoint {
+  /** The probed features of this endpoint's zfs (probed once, then cached). */
+  features(signal: AbortSignal): Promise<ZfsFeatures>;
+}
+
+/** Rejects with an `aborted` EndpointError when the signal fires, so a shared probe never outlives its caller. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new EndpointError(`${what} aborted`, { kind: 'aborted' }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new EndpointError(`${what} aborted`, { kind: 'aborted' }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/** Checks that the named versions still have the guids the plan expects, in one `zfs get`. */
+async function checkGuids(ctx: ZfsContext, filesystem: string, versions: readonly FilesystemVersion[], signal: AbortSignal): Promise<void> {
+  const names = versions.map((v) => checkName(versionFullName(filesystem, v), 'any'));
+  const rows = await getRows(ctx, { properties: ['guid'], roots: names, depth: 0, withSource: false }, signal);
+  for (const [i, v] of versions.entries()) {
+    const name = names[i] ?? '';
+    const row = rows.find((r) => r.name === name);
+    if (row === undefined) throw new EndpointError(`${name} does not exist`, { kind: 'dataset-not-found', dataset: name });
+    if (row.value !== v.guid.toString()) {
+      throw new EndpointError(`${name} has guid ${row.value}, not the planned ${v.guid}: it was replaced since planning`, {
+        kind: 'dataset-not-found',
+        dataset: name,
+      });
+    }
+  }
+}
+
+/**
+ * The endpoint on a real ZFS pool, local or over ssh, with the real dataset names: no filter and no
+ * root. Listings are batched into one `zfs get` process each; streams flow through Node with
+ * backpressure; every feature zfs-fuse lacks has a fallback (see `src/zfs/zfs-features.ts`).
+ */
+export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZfsEndpoint {
+  const transport = options.transport ?? createLocalTransport();
+  const roots = [...(options.roots ?? [])];
+  for (const r of roots) checkName(r, 'filesystem');
+  let probe: Promise<ZfsFeatures> | undefined;
+  const features = (signal: AbortSignal): Promise<ZfsFeatures> => {
+    // The probe runs once, detached from any one caller's signal; a failed probe is retried next time.
+    probe ??= detectFeatures(transport, new AbortController().signal).catch((err: unknown) => {
+      probe = undefined;
+      throw err;
+    });
+    return raceAbort(probe, signal, 'zfs feature probe');
+  };
+  const ctx: ZfsContext = { transport, features, roots };
+  const requireHolds = async (what: string, dataset: string, signal: AbortSignal): Promise<void> => {
+    if (!(await features(signal)).holds) throw new EndpointError(`cannot ${what} ${dataset}: this zfs has no holds`, { kind: 'unsupported', dataset });
+  };
+  const sendTarget = (request: SendRequest): { from?: string; to: string } => {
+    checkName(request.filesystem, 'filesystem');
+    const to = checkName(versionFullName(request.filesystem, request.to), 'snapshot');
+    return request.from === undefined ? { to } : { from: checkName(versionFullName(request.filesystem, request.from), 'any'), to };
+  };
+
+  return {
+    name: options.name ?? `zfs:${transport.name}`,
+    features,
+
+    async capabilities(signal): Promise<EndpointCapabilities> {
+      const f = await features(signal);
+      return { sizeEstimates: f.sendEstimate, bookmarks: f.bookmarks, resumableReceive: f.resumableReceive, holds: f.holds };
+    },
+
+    listFilesystems: (signal) => listFilesystems(ctx, signal),
+
+    async listVersions(filesystems, signal): Promise<Map<string, ListedVersion[]>> {
+      for (const fs of filesystems ?? []) checkName(fs, 'filesystem');
+      return listVersions(ctx, filesystems, signal);
+    },
+
+    async estimateSendSize(request, signal): Promise<number | undefined> {
+      const target = sendTarget(request);
+      if (!(await features(signal)).sendEstimate) return undefined;
+      const args = sendArgs({ filesystem: request.filesystem, ...target, resumeToken: request.resumeToken, dryRunEstimate: true });
+      const out = await runZfs(transport, args, { signal, dataset: target.to });
+      // OpenZFS 2.x prints a dry run's estimate on stdout; older releases printed it on stderr.
+      return parseSendEstimate(`${out.stdout}\n${out.stderr}`, ['zfs', ...args]);
+    },
+
+    async send(request, signal): Promise<Readable> {
+      const target = sendTarget(request);
+      if (request.resumeToken === undefined) {
+        await checkGuids(ctx, request.filesystem, request.from === undefined ? [request.to] : [request.from, request.to], signal);
+      }
+      const args = sendArgs({ filesystem: request.filesystem, ...target, resumeToken: request.resumeToken });
+      return streamZfsOutput(transport, args, { signal, dataset: target.to });
+    },
+
+    async receive(request: ReceiveRequest, signal): Promise<void> {
+      const fs = checkName(request.filesystem, 'filesystem');
+      const target = checkName(versionFullName(fs, request.to), 'snapshot');
+      try {
+        const f = await features(signal);
+        const prepared = request.from === undefined ? await prepareFullReceive(ctx, fs, signal) : { replacesPlaceholder: false };
+        const args = receiveArgs(target, { force: prepared.replacesPlaceholder, resumable: f.resumableReceive });
+        await runZfsWithInput(transport, args, request.stream, { signal, dataset: target });
+        if (prepared.replacesPlaceholder) await unmarkPlaceholder(ctx, fs, signal);
+      } catch (err) {
+        // Whatever failed before the stream was consumed, the sender must not be left writing into nothing.
+        if (!request.stream.destroyed) request.stream.destroy();
+        throw err;
+      }
+    },
+
+    listReplicationCursors: (jobId, signal) => listReplicationCursors(ctx, jobId, signal),
+
+    setReplicationCursor: (filesystem, version, jobId, signal) => setReplicationCursor(ctx, filesystem, version, jobId, signal),
+
+    async hold(filesystem, snapshot, tag, signal): Promise<void> {
+      const name = checkName(`${checkName(filesystem, 'filesystem')}@${snapshot}`, 'snapshot');
+      const args = holdArgs(tag, name);
+      await requireHolds('hold', name, signal);
+      const attempt = await attemptZfs(transport, args, { signal, dataset: name });
+      if (!attempt.ok && !/tag already exists/i.test(attempt.stderr)) throw attempt.error;
+    },
+
+    async release(filesystem, snapshot, tag, signal): Promise<void> {
+      const name = checkName(`${checkName(filesystem, 'filesystem')}@${snapshot}`, 'snapshot');
+      const args = releaseArgs(tag, name);
+      await requireHolds('release', name, signal);
+      const attempt = await attemptZfs(transport, args, { signal, dataset: name });
+      if (!attempt.ok && !/no such tag/i.test(attempt.stderr)) throw attempt.error;
+    },
+
+    destroySnapshots: (filesystem, snapshots, signal) => destroySnapshots(ctx, filesystem, snapshots, signal),
+
+    createSnapshots: (filesystems, snapshot, signal) => createSnapshots(ctx, filesystems, snapshot, signal),
+  };
+}
+
+/** Options of {@link createZfsEndpoint}. */
+export interface ZfsEndpointOptions extends RawZfsEndpointOptions {
+  /** A sender serves only what `filter` allows; a receiver lives under `rootFs`. Raw when absent. */
+  role?: 'sender' | 'receiver' | undefined;
+  /** Sender: the filesystems it serves. */
+  filter?: FilesystemMatcher | undefined;
+  /** Receiver: the filesystem under which each sender filesystem is placed. */
+  rootFs?: string | undefined;
+}
+
+/**
+ * The endpoint on a real ZFS pool as a job uses it: a sender view limited to its filter, or a
+ * receiver view confined below `rootFs` (which also limits listings to that root), or, with
+ * neither, the raw endpoint.
+ */
+export function createZfsEndpoint(options: ZfsEndpointOptions = {}): Endpoint {
+  const role = options.role ?? (options.rootFs !== undefined ? 'receiver' : options.filter !== undefined ? 'sender' : undefined);
+  if (role === 'receiver') {
+    if (options.rootFs === undefined) throw new TypeError('a zfs receiver endpoint needs rootFs');
+    if (options.filter !== undefined) throw new TypeError('a zfs receiver endpoint takes rootFs, not filter');
+    const raw = createRawZfsEndpoint({ ...options, roots: options.roots ?? [options.rootFs] });
+    return rootedReceiver(raw, { rootFs: options.rootFs });
+  }
+  if (role === 'sender') {
+    if (options.rootFs !== undefined) throw new TypeError('a zfs sender endpoint takes filter, not rootFs');
+    const raw = createRawZfsEndpoint(options);
+    return options.filter === undefined ? raw : filteredSender(raw, options.filter);
+  }
+  return createRawZfsEndpoint(options);
+}
