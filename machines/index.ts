@@ -1,0 +1,10 @@
+/** The statecharts, as pure declarations; inject endpoints with `.provide({ actors })`. */
+export { filesystemMachine } from './filesystem.js';
+export type { FilesystemMachineInput, FilesystemMachineOutput, TransferInput, TransferProgressEvent, SetCursorInput } from './filesystem.js';
+export { replicationMachine, filesystemChildId } from './replication.js';
+export type { ReplicationMachineInput, ReplicationMachineOutput, EstimateReportedEvent, EstimateSendSizesInput, EstimateRequest } from './replication.js';
+export { prunerMachine } from './pruner.js';
+export type { PrunerMachineInput, PrunerMachineOutput, DestroyReportedEvent, DestroySnapshotsInput } from './pruner.js';
+export { jobMachine } from './job.js';
+export type { JobMachineInput, JobEvent, Invocation, WatchdogCancellation } from './job.js';
+export { PROGRESS_SINK_ID, ERROR_STATE_NAMES } from './progress.js';

@@ -1,0 +1,70 @@
+/**
+ * xrepl: ZFS snapshot replication and pruning, with the engine declared as XState v5 statecharts.
+ *
+ * This module re-exports the public API; each concept lives in its own file.
+ */
+
+// Domain
+export type { FilesystemVersion, ListedVersion, VersionType } from './domain/version.js';
+export { compareVersions, versionFullName, describeVersion } from './domain/version.js';
+export { ConfigError, EndpointError, errorClassOf } from './domain/errors.js';
+export type { EndpointErrorKind, EndpointErrorOptions, ErrorClass } from './domain/errors.js';
+export {
+  assertDatasetName,
+  datasetNameProblem,
+  isValidDatasetName,
+  InvalidDatasetNameError,
+  MAX_DATASET_NAME_LENGTH,
+} from './domain/dataset-name.js';
+export type { DatasetNameKind } from './domain/dataset-name.js';
+
+// Planning
+export { incrementalPath } from './planning/incremental-path.js';
+export type { IncrementalPathResult } from './planning/incremental-path.js';
+export type {
+  Conflict,
+  ConflictKind,
+  DivergedConflict,
+  MostRecentAlreadyPresentConflict,
+  NoCommonAncestorConflict,
+  NoSenderSnapshotsConflict,
+} from './planning/conflict.js';
+export { initialReplicationPath } from './planning/initial-replication-path.js';
+
+// Pruning
+export type { KeepRule, PruneSnapshot } from './pruning/keep-rule.js';
+export { keepRulesFromConfig } from './pruning/keep-rules-from-config.js';
+export { pruneSnapshots } from './pruning/prune-snapshots.js';
+export { planPruneSide } from './pruner/plan-prune-side.js';
+export type { PruneFilesystemPlan, PruneListing, PruneSide, ProtectedSnapshot } from './pruner/plan-prune-side.js';
+export { parseDuration } from './config/duration.js';
+
+// Filters
+export { filesystemFilter } from './filter/filesystem-filter.js';
+export type { FilesystemFilter, FilesystemFilterOptions } from './filter/filesystem-filter.js';
+
+// Endpoints
+export type {
+  DestroyResult,
+  Endpoint,
+  EndpointCapabilities,
+  FilesystemInfo,
+  ReceiveRequest,
+  SendRequest,
+} from './endpoint/endpoint.js';
+export { cursorBookmarkName, parseCursorBookmarkName, cursorPropertyName, PLACEHOLDER_PROPERTY } from './endpoint/cursor.js';
+export { filteredSender } from './endpoint/filtered-sender.js';
+export type { FilesystemMatcher } from './endpoint/filtered-sender.js';
+export { rootedReceiver } from './endpoint/rooted-receiver.js';
+export type { RootedReceiverOptions } from './endpoint/rooted-receiver.js';
+export { createMemoryPool, MemoryPool, ALL_CAPABILITIES, ZFS_FUSE_CAPABILITIES } from './endpoint/memory/memory-pool.js';
+export type { MemoryPoolOptions, MemorySenderOptions, FileData } from './endpoint/memory/memory-pool.js';
+export type { FaultSpec, FaultEffect, EndpointMethod } from './endpoint/memory/faults.js';
+
+// Engine
+export { createReplicationJob, provideJobMachine, DEFAULT_WATCHDOG_TIMEOUT_MS } from './runner/create-replication-job.js';
+export type { ReplicationJob } from './runner/replication-job.js';
+export type { ReplicationJobOptions, RetryPolicy, InitialReplicationPolicy, JobClock } from './runner/job-options.js';
+export { buildJobReport } from './report/build-job-report.js';
+export type * from './report/job-report.js';
+export { jobMachine, replicationMachine, filesystemMachine, prunerMachine } from '../machines/index.js';
