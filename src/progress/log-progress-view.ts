@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import { formatBytes } from './format-units.js';
+import { ProgressTracker } from './progress-tracker.js';
+import type { ProgressView } from './progress-view.js';
+
+/**
+ * A progress view for logs and pipes: one structured line per change of a job's state, of a
+ * filesystem's state, and per watchdog cancellation. No bars, no carriage returns.
+ */
+export function createLogProgressView(logger: Logger, now?: () => number): ProgressView {
+  const trackers = new Map<string, ProgressTracker>();
+  return {
+    update(report) {
+      let tracker = trackers.get(report.job);
+      if (tracker === undefined) {
+        tracker = new ProgressTracker(now);
+        trackers.set(report.job, tracker);
+      }
+      for (const event of tracker.update(report).events) {
+        switch (event.type) {
+          case 'job-state':
+            logger.info({ job: event.job, state: event.to }, `job ${event.job}: ${event.to}`);
+            break;
+          case 'watchdog':
+            logger.warn({ job: event.job, cancelled: event.cancelled }, `job ${event.job}: watchdog cancelled ${event.cancelled}: ${event.message}`);
+            break;
+          case 'filesystem-state': {
+            const p = event.progress;
+            const fields = { job: p.job, filesystem: p.filesystem, state: p.state, bytes: p.bytes, expectedBytes: p.expectedBytes };
+            const size = p.bytes > 0 ? ` (${formatBytes(p.bytes)})` : '';
+            if (p.problem !== undefined) {
+              logger.warn({ ...fields, problem: p.problem }, `${p.filesystem}: ${p.state}: ${p.problem.message}${p.blockedOn ? `; ${p.blockedOn}` : ''}`);
+            } else {
+              logger.info(fields, `${p.filesystem}: ${p.state}${size}`);
+            }
+            break;
+          }
+        }
+      }
+    },
+    stop() {},
+  };
+}
