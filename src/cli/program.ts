@@ -1,0 +1,143 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandContext } from './command-context.js';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { LOG_LEVEL_NAMES } from './log-level-names.js';
+import { packageVersion } from './package-version.js';
+
+/** Options of `xrepl run`, as parsed. */
+export interface RunCommandOptions {
+  config?: string | undefined;
+  demo: boolean;
+  job: string[];
+  once: boolean;
+  json: boolean;
+}
+
+/** Options of `xrepl prune`, as parsed. */
+export interface PruneCommandOptions {
+  config: string;
+  job: string;
+  dryRun: boolean;
+  json: boolean;
+}
+
+/** Options of `xrepl config check`, as parsed. */
+export interface ConfigCheckCommandOptions {
+  config: string;
+  print: boolean;
+}
+
+/** What each command does once parsed; main.ts loads them lazily, tests pass fakes. */
+export interface CommandRunners {
+  run(options: RunCommandOptions, context: CommandContext): Promise<number>;
+  prune(options: PruneCommandOptions, context: CommandContext): Promise<number>;
+  configCheck(options: ConfigCheckCommandOptions, context: CommandContext): Promise<number>;
+  /** Extra commands (daemon, status, signal) registered by their owners. */
+  extra?: ((program: Command, context: () => CommandContext) => void) | undefined;
+}
+
+// Thrown by an action to end with a usage error (exit 2) and a message.
+class UsageError extends Error {}
+
+/**
+ * Builds the `xrepl` command line. Only commander is loaded here: each command's module is
+ * imported by its runner when the command runs, so `--help` and `--version` stay fast.
+ */
+export function createProgram(base: CommandContext, runners: CommandRunners, setExitCode: (code: number) => void): Command {
+  const program = new Command('xrepl');
+  const context = (): CommandContext => {
+    const level = program.opts<{ logLevel?: string }>().logLevel;
+    const inspect = program.opts<{ inspect?: boolean }>().inspect;
+    return { ...base, logLevel: level, inspect };
+  };
+  const act = (work: () => Promise<number>) => async (): Promise<void> => {
+    setExitCode(await work());
+  };
+  program
+    .description('ZFS snapshot replication and pruning, driven by XState statecharts')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
+    .addOption(new Option('--log-level <level>', 'log level (overrides global.logging.level)').choices(LOG_LEVEL_NAMES))
+    .option('--inspect', 'connect the jobs\' actors to the Stately inspector')
+    .showHelpAfterError('(run "xrepl --help" for usage)')
+    .configureOutput({
+      writeOut: (text) => base.stdout.write(text),
+      writeErr: (text) => base.stderr.write(text),
+    })
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run the selected jobs once: snapshot (periodic jobs), replicate, prune both sides; print a report')
+    .option('-c, --config <file>', 'configuration file (YAML)')
+    .option('--demo', 'run the built-in demo on two simulated pools instead of a configuration file', false)
+    .option('-j, --job <name>', 'run only this job (repeatable); all jobs by default', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--once', 'run each job once and exit (required; `xrepl daemon` runs jobs on their intervals)', false)
+    .option('--json', 'print the final report as JSON on stdout', false)
+    .action(
+      act(async () => {
+        const options = program.commands.find((c) => c.name() === 'run')?.opts<RunCommandOptions>() ?? { demo: false, job: [], once: false, json: false };
+        if (options.config === undefined && !options.demo) throw new UsageError('run: give --config FILE (or --demo)');
+        if (options.config !== undefined && options.demo) throw new UsageError('run: give either --config or --demo, not both');
+        if (!options.once) throw new UsageError('run: --once is required (use "xrepl daemon" to run jobs on their intervals)');
+        return runners.run(options, context());
+      }),
+    );
+
+  program
+    .command('prune')
+    .description("show what each side's pruner would destroy and which rules keep the rest")
+    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .requiredOption('-j, --job <name>', 'the job whose keep rules to apply')
+    .option('--dry-run', 'only show; destroy nothing (required)', false)
+    .option('--json', 'print the plan as JSON', false)
+    .action(
+      act(async () => {
+        const options = program.commands.find((c) => c.name() === 'prune')?.opts<PruneCommandOptions>();
+        if (options === undefined) throw new UsageError('prune: no options');
+        if (!options.dryRun) throw new UsageError('prune: only --dry-run is supported; jobs prune as part of "xrepl run"');
+        return runners.prune(options, context());
+      }),
+    );
+
+  const config = program.command('config').description('work with configuration files');
+  config
+    .command('check')
+    .description('validate a configuration file and summarise its jobs (nothing runs)')
+    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .option('--print', 'also print the resolved configuration (secrets redacted)', false)
+    .action(
+      act(async () => {
+        const check = config.commands.find((c) => c.name() === 'check');
+        const options = check?.opts<ConfigCheckCommandOptions>() ?? { config: '', print: false };
+        return runners.configCheck(options, context());
+      }),
+    );
+
+  runners.extra?.(program, context);
+  return program;
+}
+
+/**
+ * Parses `argv` (without `node` and the script) and runs the chosen command, resolving with the
+ * exit code: usage errors are 2, help and version are 0.
+ */
+export async function runProgram(argv: readonly string[], base: CommandContext, runners: CommandRunners): Promise<number> {
+  let code: number = EXIT_OK;
+  const program = createProgram(base, runners, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version "errors" exit 0; every other commander error is a usage error.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      base.stderr.write(`xrepl ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  return code;
+}
