@@ -8,6 +8,8 @@ export interface CommandContext {
   logLevel?: string | undefined;
   /** `--inspect`, when given: connect actors to the Stately inspector. */
   inspect?: boolean | undefined;
+  /** `--inspect-url`, when given: the inspector relay's WebSocket address. */
+  inspectUrl?: string | undefined;
 }
 
 /** A command's result: the process exit code. */

@@ -3,6 +3,9 @@ import type { CommandContext } from './command-context.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { LOG_LEVEL_NAMES } from './log-level-names.js';
 import { packageVersion } from './package-version.js';
+import type { DaemonCommandOptions } from '../daemon/daemon-command.js';
+import type { SignalCommandOptions } from '../daemon/signal-command.js';
+import type { StatusCommandOptions } from '../daemon/status-command.js';
 
 /** Options of `xrepl run`, as parsed. */
 export interface RunCommandOptions {
@@ -32,8 +35,9 @@ export interface CommandRunners {
   run(options: RunCommandOptions, context: CommandContext): Promise<number>;
   prune(options: PruneCommandOptions, context: CommandContext): Promise<number>;
   configCheck(options: ConfigCheckCommandOptions, context: CommandContext): Promise<number>;
-  /** Extra commands (daemon, status, signal) registered by their owners. */
-  extra?: ((program: Command, context: () => CommandContext) => void) | undefined;
+  daemon(options: DaemonCommandOptions, context: CommandContext): Promise<number>;
+  status(options: StatusCommandOptions, context: CommandContext): Promise<number>;
+  signal(options: SignalCommandOptions, context: CommandContext): Promise<number>;
 }
 
 // Thrown by an action to end with a usage error (exit 2) and a message.
@@ -46,9 +50,13 @@ class UsageError extends Error {}
 export function createProgram(base: CommandContext, runners: CommandRunners, setExitCode: (code: number) => void): Command {
   const program = new Command('xrepl');
   const context = (): CommandContext => {
-    const level = program.opts<{ logLevel?: string }>().logLevel;
-    const inspect = program.opts<{ inspect?: boolean }>().inspect;
-    return { ...base, logLevel: level, inspect };
+    const globals = program.opts<{ logLevel?: string; inspect?: boolean; inspectUrl?: string }>();
+    return { ...base, logLevel: globals.logLevel, inspect: globals.inspect === true || globals.inspectUrl !== undefined, inspectUrl: globals.inspectUrl };
+  };
+  const optionsOf = <T>(name: string, parent: Command = program): T => {
+    const command = parent.commands.find((c) => c.name() === name);
+    if (command === undefined) throw new UsageError(`${name}: unknown command`);
+    return command.opts<T & object>();
   };
   const act = (work: () => Promise<number>) => async (): Promise<void> => {
     setExitCode(await work());
@@ -57,7 +65,8 @@ export function createProgram(base: CommandContext, runners: CommandRunners, set
     .description('ZFS snapshot replication and pruning, driven by XState statecharts')
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .addOption(new Option('--log-level <level>', 'log level (overrides global.logging.level)').choices(LOG_LEVEL_NAMES))
-    .option('--inspect', 'connect the jobs\' actors to the Stately inspector')
+    .option('--inspect', "connect the jobs' actors to the Stately inspector (see docs/cli.md)")
+    .option('--inspect-url <url>', 'the inspector relay to connect to (implies --inspect; default ws://localhost:8080)')
     .showHelpAfterError('(run "xrepl --help" for usage)')
     .configureOutput({
       writeOut: (text) => base.stdout.write(text),
@@ -75,7 +84,7 @@ export function createProgram(base: CommandContext, runners: CommandRunners, set
     .option('--json', 'print the final report as JSON on stdout', false)
     .action(
       act(async () => {
-        const options = program.commands.find((c) => c.name() === 'run')?.opts<RunCommandOptions>() ?? { demo: false, job: [], once: false, json: false };
+        const options = optionsOf<RunCommandOptions>('run');
         if (options.config === undefined && !options.demo) throw new UsageError('run: give --config FILE (or --demo)');
         if (options.config !== undefined && options.demo) throw new UsageError('run: give either --config or --demo, not both');
         if (!options.once) throw new UsageError('run: --once is required (use "xrepl daemon" to run jobs on their intervals)');
@@ -92,8 +101,7 @@ export function createProgram(base: CommandContext, runners: CommandRunners, set
     .option('--json', 'print the plan as JSON', false)
     .action(
       act(async () => {
-        const options = program.commands.find((c) => c.name() === 'prune')?.opts<PruneCommandOptions>();
-        if (options === undefined) throw new UsageError('prune: no options');
+        const options = optionsOf<PruneCommandOptions>('prune');
         if (!options.dryRun) throw new UsageError('prune: only --dry-run is supported; jobs prune as part of "xrepl run"');
         return runners.prune(options, context());
       }),
@@ -107,13 +115,51 @@ export function createProgram(base: CommandContext, runners: CommandRunners, set
     .option('--print', 'also print the resolved configuration (secrets redacted)', false)
     .action(
       act(async () => {
-        const check = config.commands.find((c) => c.name() === 'check');
-        const options = check?.opts<ConfigCheckCommandOptions>() ?? { config: '', print: false };
-        return runners.configCheck(options, context());
+        return runners.configCheck(optionsOf<ConfigCheckCommandOptions>('check', config), context());
       }),
     );
 
-  runners.extra?.(program, context);
+  program
+    .command('daemon')
+    .description('run every job on its interval, with its snapshotter, and serve the control socket')
+    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .option('--socket <path>', 'control socket path (overrides global.control.socket_path)')
+    .action(
+      act(async () => {
+        const options = optionsOf<{ config: string; socket?: string }>('daemon');
+        const ctx = context();
+        return runners.daemon({ config: options.config, socket: options.socket, inspectUrl: ctx.inspectUrl }, ctx);
+      }),
+    );
+
+  program
+    .command('status')
+    .description("show the daemon's jobs: their machines' states and per-filesystem progress, refreshed in place")
+    .option('-j, --job <name>', 'only this job')
+    .option('--json', 'print one report as JSON and exit', false)
+    .option('-c, --config <file>', 'find the control socket through this configuration')
+    .option('--socket <path>', 'control socket path')
+    .action(act(async () => runners.status(optionsOf<StatusCommandOptions>('status'), context())));
+
+  program
+    .command('signal')
+    .description('wake up or reset a job of the running daemon')
+    .argument('<signal>', 'wakeup or reset')
+    .argument('<job>', 'the job name')
+    .option('--wait', 'wakeup: return when the woken invocation ends, with its result', false)
+    .option('--json', 'with --wait: print the invocation report as JSON', false)
+    .option('-c, --config <file>', 'find the control socket through this configuration')
+    .option('--socket <path>', 'control socket path')
+    .action(
+      act(async () => {
+        const command = program.commands.find((c) => c.name() === 'signal');
+        const [signal, job] = (command?.processedArgs ?? []) as string[];
+        if (signal !== 'wakeup' && signal !== 'reset') throw new UsageError(`signal: expected wakeup or reset, got ${JSON.stringify(signal)}`);
+        const options = optionsOf<{ wait: boolean; json: boolean; config?: string; socket?: string }>('signal');
+        return runners.signal({ signal, job: job ?? '', wait: options.wait, json: options.json, config: options.config, socket: options.socket }, context());
+      }),
+    );
+
   return program;
 }
 

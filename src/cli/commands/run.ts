@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { ConfigFileError } from '../../config/config-problem.js';
 import type { JobConfig, XreplConfig } from '../../config/config-types.js';
-import { createJobFromConfig } from '../../config/job-from-config.js';
+import { type JobRuntimeOptions, createJobFromConfig } from '../../config/job-from-config.js';
+import type { JobInspector } from '../../inspect/job-inspector.js';
 import { createMemoryPoolsFromConfig } from '../../config/memory-pools-from-config.js';
 import { loadConfigFile } from '../../config/parse-config.js';
 import { errorMessage } from '../../domain/errors.js';
@@ -87,13 +88,22 @@ export async function runJobsOnce(setup: RunSetup, jobs: readonly JobConfig[], c
     metrics = await enableMetrics(config.global.monitoring);
     if (metrics.server) logger.info({ url: metrics.server.url }, `metrics on ${metrics.server.url}`);
   }
+  let inspector: JobInspector | undefined;
+  if (context.inspect === true) {
+    const { createJobInspector } = await import('../../inspect/job-inspector.js');
+    inspector = await createJobInspector(context.inspectUrl);
+    logger.info({ url: context.inspectUrl }, 'sending the jobs\' actors to the Stately inspector');
+  }
   const view = await createView(context, logger, options.json);
   const results: RunJobResult[] = [];
   try {
-    for (const job of jobs) results.push(await runJob(job, pools, view, metrics, logger, options.invocations ?? 1));
+    for (const job of jobs) {
+      results.push(await runJob(job, pools, view, metrics, logger, options.invocations ?? 1, inspector ? { inspect: inspector.inspect } : {}));
+    }
   } finally {
     view.stop();
     await metrics?.close();
+    await inspector?.stop();
   }
   const result: RunResult = { ok: results.every((r) => r.ok), jobs: results };
   context.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${formatRunResult(result)}\n`);
@@ -115,11 +125,12 @@ async function runJob(
   metrics: EnabledMetrics | undefined,
   logger: Logger,
   invocations: number,
+  runtime: JobRuntimeOptions,
 ): Promise<RunJobResult> {
   const log = logger.child({ job: job.name });
   let configured;
   try {
-    configured = await createJobFromConfig(job, pools);
+    configured = await createJobFromConfig(job, pools, runtime);
   } catch (error) {
     log.error({ err: error }, `job ${job.name}: cannot start: ${errorMessage(error)}`);
     return { job: job.name, ok: false, error: errorMessage(error) };
