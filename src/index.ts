@@ -62,8 +62,9 @@ export type { MemoryPoolOptions, MemorySenderOptions, FileData } from './endpoin
 export type { FaultSpec, FaultEffect, EndpointMethod } from './endpoint/memory/faults.js';
 
 // Engine
-export { createReplicationJob, provideJobMachine, DEFAULT_WATCHDOG_TIMEOUT_MS } from './runner/create-replication-job.js';
+export { createReplicationJob, provideEngineMachines, DEFAULT_WATCHDOG_TIMEOUT_MS } from './runner/create-replication-job.js';
 export type { ReplicationJob } from './runner/replication-job.js';
+export type { EndpointPair } from './actors/endpoint-pair.js';
 export type { ReplicationJobOptions, RetryPolicy, InitialReplicationPolicy, JobClock } from './runner/job-options.js';
 export { buildJobReport } from './report/build-job-report.js';
 export type * from './report/job-report.js';

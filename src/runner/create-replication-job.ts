@@ -18,6 +18,7 @@ import { keepRulesFromConfig } from '../pruning/keep-rules-from-config.js';
 import { resolveRetryPolicy } from '../replication/retry-policy.js';
 import { buildJobReport } from '../report/build-job-report.js';
 import type { JobReport } from '../report/job-report.js';
+import type { EndpointPair } from '../actors/endpoint-pair.js';
 import type { ReplicationJobOptions } from './job-options.js';
 import type { ReplicationJob } from './replication-job.js';
 
@@ -26,28 +27,28 @@ export const DEFAULT_WATCHDOG_TIMEOUT_MS = 60_000;
 
 type JobSnapshot = Parameters<typeof buildJobReport>[0];
 
-/** The job machine with the endpoints injected as its actors: what the inspector shows. */
-export function provideJobMachine(options: ReplicationJobOptions, now: () => number) {
-  const endpoints = { sender: options.sender, receiver: options.receiver };
+/** Every engine machine with the endpoints injected as its actors. */
+export function provideEngineMachines(endpoints: EndpointPair, now: () => number, progressIntervalMs = DEFAULT_PROGRESS_INTERVAL_MS) {
   const filesystem = filesystemMachine.provide({
     actors: {
-      transfer: transferActor(endpoints, now, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS),
-      setCursor: setCursorActor(options.sender),
+      transfer: transferActor(endpoints, now, progressIntervalMs),
+      setCursor: setCursorActor(endpoints.sender),
     },
   });
   const replication = replicationMachine.provide({
     actors: {
       listFilesystems: listFilesystemsActor(endpoints),
       listVersions: listVersionsActor(endpoints),
-      listReplicationCursors: listReplicationCursorsActor(options.sender),
-      estimateSendSizes: estimateSendSizesActor(options.sender),
+      listReplicationCursors: listReplicationCursorsActor(endpoints.sender),
+      estimateSendSizes: estimateSendSizesActor(endpoints.sender),
       filesystem,
     },
   });
   const pruner = prunerMachine.provide({
     actors: { listPruneState: listPruneStateActor(endpoints), destroySnapshots: destroySnapshotsActor(endpoints, now) },
   });
-  return jobMachine.provide({ actors: { replication, pruner } });
+  const job = jobMachine.provide({ actors: { replication, pruner } });
+  return { filesystem, replication, pruner, job };
 }
 
 /**
@@ -72,7 +73,7 @@ export function createReplicationJob(options: ReplicationJobOptions): Replicatio
   const clock = options.clock;
   const now = clock ? () => clock.now() : () => Date.now();
 
-  const machine = provideJobMachine(options, now);
+  const machine = provideEngineMachines({ sender: options.sender, receiver: options.receiver }, now, options.progressIntervalMs).job;
   const actor = createActor(machine, {
     systemId: PROGRESS_SINK_ID,
     input: {

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, fromEventObservable, fromPromise, waitFor } from 'xstate';
+import { Observable } from 'rxjs';
+import { filesystemMachine, type FilesystemMachineOutput, type TransferProgressEvent } from '../../machines/filesystem.js';
+import { EndpointError } from '../../src/domain/errors.js';
+import type { FilesystemVersion } from '../../src/domain/version.js';
+import type { PlannedStep } from '../../src/replication/filesystem-entry.js';
+
+const v = (name: string, txg: number): FilesystemVersion => ({
+  type: 'snapshot',
+  name,
+  guid: BigInt(1000 + txg),
+  createTxg: BigInt(txg),
+  creation: new Date(txg * 1000),
+});
+const step = (from: FilesystemVersion | undefined, to: FilesystemVersion): PlannedStep => ({
+  kind: 'transfer',
+  from,
+  to,
+  bytes: 0,
+  received: false,
+  done: false,
+});
+const retry = { maxAttempts: 3, initialDelayMs: 1000, maxDelayMs: 8000 };
+
+function transferOk(calls: string[]) {
+  return fromEventObservable<TransferProgressEvent, { path: string; step: PlannedStep }>(
+    ({ input }) =>
+      new Observable<TransferProgressEvent>((sub) => {
+        calls.push(input.step.to.name);
+        sub.next({ type: 'transfer.progress', bytes: 42 });
+        sub.complete();
+      }),
+  );
+}
+
+async function runAttempt(machine: typeof filesystemMachine, steps: PlannedStep[], attempts = 0): Promise<FilesystemMachineOutput> {
+  const actor = createActor(machine, { input: { path: 'tank/a', steps, attempts, jobId: 'j', retry, now: () => 5000 } });
+  actor.start();
+  const snap = await waitFor(actor, (s) => s.status === 'done');
+  return snap.output as FilesystemMachineOutput;
+}
+
+describe('filesystem machine', () => {
+  it('transfers then moves the cursor for each step in order', async () => {
+    const transfers: string[] = [];
+    const cursors: string[] = [];
+    const m = filesystemMachine.provide({
+      actors: {
+        transfer: transferOk(transfers),
+        setCursor: fromPromise(async ({ input }) => {
+          cursors.push(input.version.name);
+        }),
+      },
+    });
+    const out = await runAttempt(m, [step(undefined, v('a', 1)), step(v('a', 1), v('b', 2))]);
+    expect(out.status).toBe('completed');
+    expect(transfers).toEqual(['a', 'b']);
+    expect(cursors).toEqual(['a', 'b']);
+    expect(out.steps.map((s) => s.bytes)).toEqual([42, 42]);
+  });
+
+  it('retries only the cursor update when the cursor update failed, never the transfer', async () => {
+    const transfers: string[] = [];
+    let cursorCalls = 0;
+    const m = filesystemMachine.provide({
+      actors: {
+        transfer: transferOk(transfers),
+        setCursor: fromPromise(async () => {
+          cursorCalls++;
+          if (cursorCalls === 1) throw new EndpointError('busy', { kind: 'dataset-busy' });
+        }),
+      },
+    });
+    const first = await runAttempt(m, [step(undefined, v('a', 1))]);
+    expect(first.status).toBe('retryWait');
+    expect(first.steps[0]?.received).toBe(true);
+    const second = await runAttempt(m, first.steps, first.attempts);
+    expect(second.status).toBe('completed');
+    expect(transfers).toEqual(['a']);
+    expect(cursorCalls).toBe(2);
+  });
+
+  it('waits longer after each transient failure and gives up after maxAttempts', async () => {
+    const m = filesystemMachine.provide({
+      actors: {
+        transfer: fromEventObservable(() => new Observable<TransferProgressEvent>((sub) => sub.error(new EndpointError('reset', { kind: 'connection-lost' })))),
+        setCursor: fromPromise(async () => {}),
+      },
+    });
+    const a = await runAttempt(m, [step(undefined, v('a', 1))], 0);
+    const b = await runAttempt(m, a.steps, a.attempts);
+    const c = await runAttempt(m, b.steps, b.attempts);
+    expect([a.status, b.status, c.status]).toEqual(['retryWait', 'retryWait', 'permanentError']);
+    expect((b.retryAt ?? 0) - 5000).toBeGreaterThan((a.retryAt ?? 0) - 5000);
+    expect(c.problem?.message).toMatch(/gave up after 3 attempts/);
+    expect(c.problem?.errorClass).toBe('permanent');
+  });
+
+  it('asks for a new plan when the snapshot to send vanished', async () => {
+    const m = filesystemMachine.provide({
+      actors: {
+        transfer: fromEventObservable(() => new Observable<TransferProgressEvent>((sub) => sub.error(new EndpointError('gone', { kind: 'dataset-not-found' })))),
+        setCursor: fromPromise(async () => {}),
+      },
+    });
+    const out = await runAttempt(m, [step(undefined, v('a', 1))]);
+    expect(out.status).toBe('retryWait');
+    expect(out.needsReplan).toBe(true);
+  });
+
+  it('ends in permanentError at once on a permanent error', async () => {
+    const m = filesystemMachine.provide({
+      actors: {
+        transfer: fromEventObservable(() => new Observable<TransferProgressEvent>((sub) => sub.error(new EndpointError('no', { kind: 'invalid-name' })))),
+        setCursor: fromPromise(async () => {}),
+      },
+    });
+    const out = await runAttempt(m, [step(undefined, v('a', 1))]);
+    expect(out.status).toBe('permanentError');
+    expect(out.attempts).toBe(1);
+    expect(out.problem?.kind).toBe('invalid-name');
+  });
+});
