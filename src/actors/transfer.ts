@@ -37,10 +37,13 @@ export function transferActor(endpoints: EndpointPair, now: () => number, interv
           callback(null, chunk);
         },
       });
-      source.once('error', (error) => {
-        sendError = error;
+      source.on('error', (error) => {
+        sendError ??= error;
         counter.destroy(error);
       });
+      // The receive call reports a broken stream; this only keeps the error of a stream the
+      // receiver never read (it failed or was aborted first) from crashing the process.
+      counter.on('error', () => undefined);
       source.pipe(counter);
       try {
         await receiver.receive({ filesystem: path, from: step.from, to: step.to, stream: counter }, signal);
