@@ -327,10 +327,14 @@ export const replicationMachine = setup({
       }
       return { entries, sleepUntil: undefined };
     }),
-    recordCancellation: assign(({ context }, params: { reason: string }) => ({
-      problem: permanentProblem('cancelled', `replication cancelled: ${params.reason}`, context.now()),
-      sleepUntil: undefined,
-    })),
+    recordCancellation: assign(({ context }, params: { reason: string }) => {
+      const problem = permanentProblem('cancelled', `replication cancelled: ${params.reason}`, context.now());
+      // The children stop with this run; their filesystems end cancelled, not forever active.
+      const entries = context.entries.some((e) => e.status === 'active')
+        ? context.entries.map((e) => (e.status === 'active' ? { ...e, status: 'permanentError' as const, problem: { ...problem, dataset: e.path } } : e))
+        : context.entries;
+      return { problem, entries, active: 0, sleepUntil: undefined };
+    }),
     markCompleted: assign({ outcome: 'completed' as const, finishedAt: ({ context }) => context.now() }),
     markFailed: assign({ outcome: 'permanentError' as const, finishedAt: ({ context }) => context.now() }),
   },
