@@ -1,7 +1,7 @@
 import { assign, emit, setup } from 'xstate';
 import { unprovidedPromise } from './placeholder-actor.js';
 import { advanceProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
-import { formatSnapshotTimestamp } from '../src/snapshotter/snapshot-name.js';
+import { snapshotName } from '../src/endpoint/snapshot-name.js';
 
 /**
  * The periodic snapshotter of a job (zrepl's snapper): sync up to the interval, plan, snapshot,
@@ -163,7 +163,7 @@ export const snapshotterMachine = setup({
             actions: [
               assign({
                 plan: ({ context, event }) => ({
-                  snapshot: `${context.prefix}${formatSnapshotTimestamp(new Date(context.lastInvocation ?? context.now()))}`,
+                  snapshot: snapshotName(context.prefix, new Date(context.lastInvocation ?? context.now())),
                   filesystems: [...event.output],
                 }),
               }),

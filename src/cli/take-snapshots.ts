@@ -1,6 +1,6 @@
 import type { Endpoint } from '../endpoint/endpoint.js';
 import { errorMessage } from '../domain/errors.js';
-import { periodicSnapshotName } from '../snapshotter/snapshot-name.js';
+import { snapshotName } from '../endpoint/snapshot-name.js';
 
 /** What `run --once` did before replicating a periodic job. */
 export interface SnapshotResult {
@@ -20,7 +20,7 @@ export async function takePeriodicSnapshots(sender: Endpoint, prefix: string, at
   try {
     filesystems = (await sender.listFilesystems(signal)).map((fs) => fs.path);
     if (filesystems.length === 0) return { filesystems, error: 'the sender serves no filesystem (check the filesystems: patterns)' };
-    const snapshot = periodicSnapshotName(prefix, at);
+    const snapshot = snapshotName(prefix, at);
     await sender.createSnapshots(filesystems, snapshot, signal);
     return { snapshot, filesystems };
   } catch (error) {
