@@ -1,4 +1,5 @@
 import { ConfigError } from '../domain/errors.js';
+import { describeValue } from '../domain/describe-value.js';
 
 /** Milliseconds per unit of zrepl's duration syntax (`s`, `m`, `h`, `d`, `w`). */
 export const DURATION_UNIT_MS: Readonly<Record<string, number>> = Object.freeze({
@@ -55,12 +56,3 @@ export function parsePositiveDuration(value: unknown, path?: string): number {
   return ms;
 }
 
-// A short rendering of an unexpected configuration value for error messages.
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}

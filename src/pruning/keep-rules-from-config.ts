@@ -5,6 +5,7 @@ import type { KeepRule } from './keep-rule.js';
 import { keepLastN } from './last-n.js';
 import { keepNotReplicated } from './not-replicated.js';
 import { keepRegex } from './regex.js';
+import { describeValue } from '../domain/describe-value.js';
 
 /** The keep rule types zrepl's configuration knows, and the fields each one takes. */
 export const KEEP_RULE_FIELDS = {
@@ -26,7 +27,7 @@ type ConfigObject = Readonly<Record<string, unknown>>;
  */
 export function keepRulesFromConfig(rules: readonly unknown[], pathPrefix = ''): KeepRule[] {
   if (!Array.isArray(rules)) {
-    throw new ConfigError(`must be a list of keep rules, got ${describe(rules)}`, { path: pathPrefix || undefined });
+    throw new ConfigError(`must be a list of keep rules, got ${describeValue(rules)}`, { path: pathPrefix || undefined });
   }
   return rules.map((rule: unknown, index) => keepRuleFromConfig(rule, `${pathPrefix}[${index}]`));
 }
@@ -34,7 +35,7 @@ export function keepRulesFromConfig(rules: readonly unknown[], pathPrefix = ''):
 /** Builds one keep rule from its configuration; `path` names it in errors (e.g. `[1]`). */
 export function keepRuleFromConfig(rule: unknown, path: string): KeepRule {
   if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
-    throw new ConfigError(`must be a keep rule object with a type, got ${describe(rule)}`, { path });
+    throw new ConfigError(`must be a keep rule object with a type, got ${describeValue(rule)}`, { path });
   }
   const config = rule as ConfigObject;
   const type = config['type'];
@@ -42,7 +43,7 @@ export function keepRuleFromConfig(rule: unknown, path: string): KeepRule {
     throw new ConfigError(`is required (one of ${knownTypes()})`, { path: fieldPath(path, 'type') });
   }
   if (typeof type !== 'string' || !isKeepRuleType(type)) {
-    throw new ConfigError(`unknown keep rule type ${describe(type)}; expected one of ${knownTypes()}`, {
+    throw new ConfigError(`unknown keep rule type ${describeValue(type)}; expected one of ${knownTypes()}`, {
       path: fieldPath(path, 'type'),
     });
   }
@@ -93,7 +94,7 @@ function requiredNumber(config: ConfigObject, field: string, type: KeepRuleType,
   const value = config[field];
   if (value === undefined) throw new ConfigError(`is required for a ${type} rule`, { path: fieldPath(path, field) });
   if (typeof value !== 'number') {
-    throw new ConfigError(`must be a number, got ${describe(value)}`, { path: fieldPath(path, field) });
+    throw new ConfigError(`must be a number, got ${describeValue(value)}`, { path: fieldPath(path, field) });
   }
   return value;
 }
@@ -102,7 +103,7 @@ function requiredString(config: ConfigObject, field: string, type: KeepRuleType,
   const value = config[field];
   if (value === undefined) throw new ConfigError(`is required for a ${type} rule`, { path: fieldPath(path, field) });
   if (typeof value !== 'string') {
-    throw new ConfigError(`must be a string, got ${describe(value)}`, { path: fieldPath(path, field) });
+    throw new ConfigError(`must be a string, got ${describeValue(value)}`, { path: fieldPath(path, field) });
   }
   return value;
 }
@@ -110,21 +111,12 @@ function requiredString(config: ConfigObject, field: string, type: KeepRuleType,
 function optionalString(config: ConfigObject, field: string, path: string): string | undefined {
   const value = config[field];
   if (value === undefined || typeof value === 'string') return value;
-  throw new ConfigError(`must be a string, got ${describe(value)}`, { path: fieldPath(path, field) });
+  throw new ConfigError(`must be a string, got ${describeValue(value)}`, { path: fieldPath(path, field) });
 }
 
 function optionalBoolean(config: ConfigObject, field: string, path: string): boolean | undefined {
   const value = config[field];
   if (value === undefined || typeof value === 'boolean') return value;
-  throw new ConfigError(`must be true or false, got ${describe(value)}`, { path: fieldPath(path, field) });
+  throw new ConfigError(`must be true or false, got ${describeValue(value)}`, { path: fieldPath(path, field) });
 }
 
-// A short rendering of an unexpected configuration value for error messages.
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
