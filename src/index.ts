@@ -69,3 +69,29 @@ export type { ReplicationJobOptions, RetryPolicy, InitialReplicationPolicy, JobC
 export { buildJobReport } from './report/build-job-report.js';
 export type * from './report/job-report.js';
 export { jobMachine, replicationMachine, filesystemMachine, prunerMachine } from '../machines/index.js';
+export { snapshotterMachine } from '../machines/index.js';
+export type { SnapshotterInput, SnapshotsTakenEvent } from '../machines/index.js';
+
+// Real ZFS
+export { createZfsEndpoint, createRawZfsEndpoint } from './endpoint/zfs-endpoint.js';
+export type { ZfsEndpointOptions, RawZfsEndpointOptions, RawZfsEndpoint } from './endpoint/zfs-endpoint.js';
+export { createLocalTransport } from './transport/local-transport.js';
+export type { LocalTransportOptions } from './transport/local-transport.js';
+export { createSshTransport } from './transport/ssh-transport.js';
+export type { SshTransportOptions } from './transport/ssh-transport.js';
+export type { Transport, SpawnCommand } from './transport/transport.js';
+export { quoteShellArgument, quoteShellCommand } from './transport/shell-quote.js';
+export { snapshotName, parseSnapshotName } from './endpoint/snapshot-name.js';
+
+// Snapshotter, daemon, control socket, inspector
+export { createSnapshotter } from './snapshotter/create-snapshotter.js';
+export type { SnapshotterOptions } from './snapshotter/create-snapshotter.js';
+export { findSyncPoint } from './snapshotter/sync-point.js';
+export { startDaemon } from './daemon/daemon.js';
+export type { Daemon, DaemonOptions } from './daemon/daemon.js';
+export type { DaemonJobSpec, DaemonSnapshotting } from './daemon/daemon-job.js';
+export { sendControlRequest, connectControlSocket } from './control/control-client.js';
+export type { ControlRequest, ControlResponse, DaemonJobReport } from './control/control-protocol.js';
+export { defaultControlSocketPath } from './control/default-socket-path.js';
+export { createJobInspector } from './inspect/job-inspector.js';
+export type { JobInspector } from './inspect/job-inspector.js';
