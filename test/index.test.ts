@@ -13,13 +13,11 @@ describe('package root', () => {
       'createReplicationJob',
       'createZfsEndpoint',
       'createSshTransport',
-      'jobMachine',
-      'replicationMachine',
-      'filesystemMachine',
-      'prunerMachine',
-      'snapshotterMachine',
     ] as const) {
       expect(typeof xrepl[name], name).toBe('function');
+    }
+    for (const name of ['jobMachine', 'replicationMachine', 'filesystemMachine', 'prunerMachine', 'snapshotterMachine'] as const) {
+      expect(typeof xrepl[name].provide, name).toBe('function');
     }
   });
 
