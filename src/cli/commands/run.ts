@@ -96,18 +96,38 @@ export async function runJobsOnce(setup: RunSetup, jobs: readonly JobConfig[], c
   }
   const view = await createView(context, logger, options.json);
   const results: RunJobResult[] = [];
+  // SIGINT/SIGTERM reset the running invocation (aborting its endpoint calls, so zfs processes
+  // are killed) and skip the jobs after it; the report then says the invocation was reset.
+  const interruption: Interruption = { interrupted: false };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interruption.interrupted) process.exit(EXIT_FAILED);
+    interruption.interrupted = true;
+    logger.warn({ signal }, `${signal}: cancelling the running invocation (again to exit at once)`);
+    interruption.cancel?.();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     for (const job of jobs) {
-      results.push(await runJob(job, pools, view, metrics, logger, options.invocations ?? 1, inspector ? { inspect: inspector.inspect } : {}));
+      if (interruption.interrupted) break;
+      results.push(await runJob(job, pools, view, metrics, logger, options.invocations ?? 1, inspector ? { inspect: inspector.inspect } : {}, interruption));
     }
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     view.stop();
     await metrics?.close();
     await inspector?.stop();
   }
-  const result: RunResult = { ok: results.every((r) => r.ok), jobs: results };
+  const result: RunResult = { ok: !interruption.interrupted && results.every((r) => r.ok), jobs: results };
   context.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `\n${formatRunResult(result)}\n`);
   return result;
+}
+
+// Shared between the signal handler and the job running now.
+interface Interruption {
+  interrupted: boolean;
+  cancel?: (() => void) | undefined;
 }
 
 async function createView(context: CommandContext, logger: Logger, json: boolean): Promise<ProgressView> {
@@ -126,6 +146,7 @@ async function runJob(
   logger: Logger,
   invocations: number,
   runtime: JobRuntimeOptions,
+  interruption: Interruption,
 ): Promise<RunJobResult> {
   const log = logger.child({ job: job.name });
   let configured;
@@ -136,6 +157,8 @@ async function runJob(
     return { job: job.name, ok: false, error: errorMessage(error) };
   }
   const unfollow = metrics?.follow(configured.job);
+  const running = configured.job;
+  interruption.cancel = () => running.reset();
   const subscription = configured.job.report$.subscribe({ next: (report) => view.update(report) });
   try {
     let snapshotting;
@@ -146,7 +169,7 @@ async function runJob(
     }
     const earlier: InvocationReport[] = [];
     let report = await configured.job.runOnce();
-    for (let i = 1; i < invocations; i += 1) {
+    for (let i = 1; i < invocations && !interruption.interrupted; i += 1) {
       if (report.last !== undefined) earlier.push(report.last);
       report = await configured.job.runOnce();
     }
@@ -157,6 +180,7 @@ async function runJob(
     log.error({ err: error }, `job ${job.name} failed: ${errorMessage(error)}`);
     return { job: job.name, ok: false, error: errorMessage(error), report: configured.job.report() };
   } finally {
+    interruption.cancel = undefined;
     subscription.unsubscribe();
     unfollow?.();
     configured.job.stop();
