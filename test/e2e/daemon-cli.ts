@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,8 +6,6 @@ import { join, resolve } from 'node:path';
 /** The built CLI (`npm run build`); `XREPL_E2E_CLI` may name another entry point (e.g. `--import tsx src/cli/main.ts`). */
 export const CLI_ARGS = process.env['XREPL_E2E_CLI']?.split(' ') ?? [resolve('dist/src/cli/main.js')];
 
-/** Whether the built CLI is there to test. */
-export const cliAvailable = (): boolean => process.env['XREPL_E2E_CLI'] !== undefined || existsSync(CLI_ARGS[0]!);
 
 /** A daemon started from the CLI, with what it logged so far. */
 export interface DaemonProcess {

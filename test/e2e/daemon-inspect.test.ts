@@ -1,8 +1,9 @@
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createInspectorServer } from '@statelyai/inspect/server';
 import { createWebSocketReceiver, type StatelyInspectionEvent } from '@statelyai/inspect';
-import { cliAvailable, daemonConfigDir, runCli, startDaemonProcess } from './daemon-cli.js';
+import { ensureBuilt } from './helpers/built-cli.js';
+import { daemonConfigDir, runCli, startDaemonProcess } from './daemon-cli.js';
 
 // A port the kernel says is free right now, on loopback.
 function freePort(): Promise<number> {
@@ -15,7 +16,8 @@ function freePort(): Promise<number> {
   });
 }
 
-describe.runIf(cliAvailable())('xrepl daemon --inspect (built CLI)', () => {
+describe('xrepl daemon --inspect (built CLI)', () => {
+  beforeAll(ensureBuilt);
   it("sends the job's snapshots to a local inspector server, and still exits on SIGTERM", async () => {
     const port = await freePort();
     const server = createInspectorServer({ port, autoOpen: false });

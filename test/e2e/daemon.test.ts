@@ -1,9 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DaemonJobReport } from '../../src/control/control-protocol.js';
-import { cliAvailable, daemonConfigDir, runCli, startDaemonProcess } from './daemon-cli.js';
+import { ensureBuilt } from './helpers/built-cli.js';
+import { daemonConfigDir, runCli, startDaemonProcess } from './daemon-cli.js';
 
-describe.runIf(cliAvailable())('xrepl daemon (built CLI, memory pools)', () => {
+describe('xrepl daemon (built CLI, memory pools)', () => {
+  beforeAll(ensureBuilt);
   it('serves status --json and signal wakeup --wait, and stops cleanly on SIGTERM', async () => {
     const { config, socket, cleanup } = await daemonConfigDir();
     const daemon = await startDaemonProcess(['--config', config]);

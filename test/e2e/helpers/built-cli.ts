@@ -1,12 +1,9 @@
 /**
- * The built `xrepl` command for end-to-end tests. The first e2e file of a vitest run builds the
- * package (`npm run build`); the others wait for it. Test workers of one run share their parent
- * process, so its pid names the run: a later run rebuilds, an earlier build is never trusted.
+ * The built `xrepl` command for end-to-end tests, as `npm test` builds it before the suite.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 /** The repository root. */
@@ -15,34 +12,13 @@ export const ROOT = resolve(import.meta.dirname, '../../..');
 export const CLI = join(ROOT, 'dist/src/cli/main.js');
 
 const run = promisify(execFile);
-const tmp = join(ROOT, '.xrepl-tmp');
 
-/** Builds the package once per vitest run; resolves when `dist/` is current. */
+/**
+ * Resolves when the built command is there. `npm test` builds before the suite runs, so the end-to-end
+ * tests run what an operator would install; run `npm run build` first when running them alone.
+ */
 export async function ensureBuilt(): Promise<void> {
-  mkdirSync(tmp, { recursive: true });
-  const lock = join(tmp, `e2e-build-${process.ppid}.lock`);
-  const done = join(tmp, `e2e-build-${process.ppid}.done`);
-  let owner = false;
-  try {
-    mkdirSync(lock);
-    owner = true;
-  } catch {
-    // Another worker of this run is building.
-  }
-  if (owner) {
-    try {
-      await run('npm', ['run', 'build'], { cwd: ROOT });
-      writeFileSync(done, 'ok');
-    } catch (error) {
-      writeFileSync(done, `failed: ${String(error)}`);
-      throw error;
-    }
-    return;
-  }
-  for (let waited = 0; !existsSync(done); waited += 250) {
-    if (waited > 180_000) throw new Error('timed out waiting for another worker to build');
-    await sleep(250);
-  }
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does) before the end-to-end tests`);
 }
 
 /** What a run of the command produced. */
