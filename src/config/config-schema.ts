@@ -19,19 +19,9 @@ function strict<S extends z.ZodRawShape>(shape: S) {
   });
 }
 
-// Milliseconds, as Go's durations (and so some zrepl settings) allow: demos and tests want short delays.
-const millisecondsPattern = /^\s*(\d+)\s*ms\s*$/;
-
 // A zrepl duration (`30s`, `10m`, `1h`, or `300ms`) turned into milliseconds; `positive` refuses zero.
 function duration(positive: boolean) {
   return z.string({ error: 'expected a duration like "30s", "10m", "1h" or "300ms"' }).transform((text, ctx) => {
-    const ms = millisecondsPattern.exec(text);
-    if (ms !== null) {
-      const value = Number(ms[1]);
-      if (!positive || value > 0) return value;
-      ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(text)}: must be greater than zero` });
-      return z.NEVER;
-    }
     try {
       return positive ? parsePositiveDuration(text) : parseDuration(text);
     } catch (error) {

@@ -1,8 +1,9 @@
 import { ConfigError } from '../domain/errors.js';
 import { describeValue } from '../domain/describe-value.js';
 
-/** Milliseconds per unit of zrepl's duration syntax (`s`, `m`, `h`, `d`, `w`). */
+/** Milliseconds per unit of zrepl's duration syntax (`s`, `m`, `h`, `d`, `w`), plus Go's `ms` for short demo and test delays. */
 export const DURATION_UNIT_MS: Readonly<Record<string, number>> = Object.freeze({
+  ms: 1,
   s: 1_000,
   m: 60_000,
   h: 3_600_000,
@@ -13,10 +14,10 @@ export const DURATION_UNIT_MS: Readonly<Record<string, number>> = Object.freeze(
 // zrepl's shape: a whole number and one unit, spaces allowed around both; a bare `0` needs no unit.
 const durationPattern = /^\s*\+?(\d+)\s*([a-zA-Z]*)\s*$/;
 
-const expectedForm = 'expected a whole number and a unit s, m, h, d or w, like "30s", "10m", "1h", "1d" or "2w"';
+const expectedForm = 'expected a whole number and a unit ms, s, m, h, d or w, like "30s", "10m", "1h", "1d" or "2w"';
 
 /**
- * Parses a zrepl duration (`30s`, `10m`, `1h`, `1d`, `2w`, or a bare `0`) into milliseconds.
+ * Parses a zrepl duration (`300ms`, `30s`, `10m`, `1h`, `1d`, `2w`, or a bare `0`) into milliseconds.
  * Throws a ConfigError naming the value (and the field, when `path` is given) when malformed.
  */
 export function parseDuration(value: unknown, path?: string): number {

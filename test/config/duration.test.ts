@@ -13,11 +13,12 @@ describe('parseDuration', () => {
     ['+3s', 3_000],
     ['0', 0],
     ['0s', 0],
+    ['300ms', 300],
   ])('reads %j as %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(['10', '10x', '1.5h', '-1h', 'h', '', '1h30m', '10ms', 'ten minutes'])(
+  it.each(['10', '10x', '1.5h', '-1h', 'h', '', '1h30m', '10 ms ms', 'ten minutes'])(
     'refuses %j with a ConfigError that names the value',
     (text) => {
       expect(() => parseDuration(text)).toThrow(ConfigError);
