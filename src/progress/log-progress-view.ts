@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { formatBytes } from './format-units.js';
-import { ProgressTracker } from './progress-tracker.js';
+import { trackersByJob } from './progress-tracker.js';
 import type { ProgressView } from './progress-view.js';
 
 /**
@@ -8,14 +8,10 @@ import type { ProgressView } from './progress-view.js';
  * filesystem's state, and per watchdog cancellation. No bars, no carriage returns.
  */
 export function createLogProgressView(logger: Logger, now?: () => number): ProgressView {
-  const trackers = new Map<string, ProgressTracker>();
+  const trackerOf = trackersByJob(now);
   return {
     update(report) {
-      let tracker = trackers.get(report.job);
-      if (tracker === undefined) {
-        tracker = new ProgressTracker(now);
-        trackers.set(report.job, tracker);
-      }
+      const tracker = trackerOf(report.job);
       for (const event of tracker.update(report).events) {
         switch (event.type) {
           case 'job-state':

@@ -96,3 +96,16 @@ export class ProgressTracker {
     };
   }
 }
+
+/** One tracker per job, made on first use: what every progress view keeps. */
+export function trackersByJob(now?: () => number): (job: string) => ProgressTracker {
+  const trackers = new Map<string, ProgressTracker>();
+  return (job) => {
+    let tracker = trackers.get(job);
+    if (tracker === undefined) {
+      tracker = new ProgressTracker(now);
+      trackers.set(job, tracker);
+    }
+    return tracker;
+  };
+}

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { MultiBar, SingleBar } from 'cli-progress';
 import { formatBytes, formatSeconds } from './format-units.js';
-import { type FilesystemProgress, ProgressTracker } from './progress-tracker.js';
+import { type FilesystemProgress, trackersByJob } from './progress-tracker.js';
 import type { ProgressView } from './progress-view.js';
 
 interface BarPayload {
@@ -32,16 +32,12 @@ export async function createTerminalProgressView(stream: Writable, now?: () => n
     },
     cliProgress.Presets.shades_classic,
   );
-  const trackers = new Map<string, ProgressTracker>();
+  const trackerOf = trackersByJob(now);
   const bars = new Map<string, SingleBar>();
   const labelWidth = 28;
   return {
     update(report) {
-      let tracker = trackers.get(report.job);
-      if (tracker === undefined) {
-        tracker = new ProgressTracker(now);
-        trackers.set(report.job, tracker);
-      }
+      const tracker = trackerOf(report.job);
       for (const progress of tracker.update(report).filesystems) {
         const key = `${progress.job}\0${progress.filesystem}`;
         const total = Math.max(1, progress.expectedBytes ?? progress.bytes, progress.bytes);
