@@ -11,49 +11,74 @@ export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
  * `transfer`: streams one step from the sender into the receiver through a byte counter, reporting
  * the count at most once per `intervalMs` and once at the end. Continues from the receiver's resume
  * token where the receiver has one. Aborting kills both sides.
+ *
+ * Planning already carries the token a receiver had when it was listed; a token can only appear
+ * after that through a transfer that failed since. So the receiver is listed again only for a
+ * filesystem whose last transfer here failed: listing every filesystem before each transfer made
+ * a run over n filesystems cost n listings of n (10,000 filesystems: minutes instead of seconds).
  */
 export function transferActor(endpoints: EndpointPair, now: () => number, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS) {
+  const failedHere = new Set<string>();
   return fromEventObservable<TransferProgressEvent, TransferInput>(({ input }) =>
     observableTask<TransferProgressEvent>(async (emit, signal) => {
-      const { sender, receiver } = endpoints;
-      const { path, step } = input;
-      let resumeToken = step.resumeToken;
-      if (resumeToken === undefined && (await receiver.capabilities(signal)).resumableReceive) {
-        const infos = await receiver.listFilesystems(signal);
-        resumeToken = infos.find((f) => f.path === path)?.resumeToken;
-      }
-      const source = await sender.send({ filesystem: path, from: step.from, to: step.to, resumeToken }, signal);
-      let bytes = 0;
-      let reportedAt = now();
-      let sendError: unknown;
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-          bytes += chunk.length;
-          const t = now();
-          if (t - reportedAt >= intervalMs) {
-            reportedAt = t;
-            emit({ type: 'transfer.progress', bytes });
-          }
-          callback(null, chunk);
-        },
-      });
-      source.on('error', (error) => {
-        sendError ??= error;
-        counter.destroy(error);
-      });
-      // The receive call reports a broken stream; this only keeps the error of a stream the
-      // receiver never read (it failed or was aborted first) from crashing the process.
-      counter.on('error', () => undefined);
-      source.pipe(counter);
+      const { path } = input;
       try {
-        await receiver.receive({ filesystem: path, from: step.from, to: step.to, stream: counter }, signal);
+        await transferStep(endpoints, input, failedHere.has(path), emit, signal, now, intervalMs);
+        failedHere.delete(path);
       } catch (error) {
-        // The sender's failure explains a broken stream better than the receiver's.
-        throw sendError ?? error;
-      } finally {
-        source.destroy();
+        failedHere.add(path);
+        throw error;
       }
-      emit({ type: 'transfer.progress', bytes });
     }),
   );
+}
+
+async function transferStep(
+  endpoints: EndpointPair,
+  input: TransferInput,
+  mayHavePartial: boolean,
+  emit: (event: TransferProgressEvent) => void,
+  signal: AbortSignal,
+  now: () => number,
+  intervalMs: number,
+): Promise<void> {
+  const { sender, receiver } = endpoints;
+  const { path, step } = input;
+  let resumeToken = step.resumeToken;
+  if (resumeToken === undefined && mayHavePartial && (await receiver.capabilities(signal)).resumableReceive) {
+    const infos = await receiver.listFilesystems(signal);
+    resumeToken = infos.find((f) => f.path === path)?.resumeToken;
+  }
+  const source = await sender.send({ filesystem: path, from: step.from, to: step.to, resumeToken }, signal);
+  let bytes = 0;
+  let reportedAt = now();
+  let sendError: unknown;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+      bytes += chunk.length;
+      const t = now();
+      if (t - reportedAt >= intervalMs) {
+        reportedAt = t;
+        emit({ type: 'transfer.progress', bytes });
+      }
+      callback(null, chunk);
+    },
+  });
+  source.on('error', (error) => {
+    sendError ??= error;
+    counter.destroy(error);
+  });
+  // The receive call reports a broken stream; this only keeps the error of a stream the
+  // receiver never read (it failed or was aborted first) from crashing the process.
+  counter.on('error', () => undefined);
+  source.pipe(counter);
+  try {
+    await receiver.receive({ filesystem: path, from: step.from, to: step.to, stream: counter }, signal);
+  } catch (error) {
+    // The sender's failure explains a broken stream better than the receiver's.
+    throw sendError ?? error;
+  } finally {
+    source.destroy();
+  }
+  emit({ type: 'transfer.progress', bytes });
 }
