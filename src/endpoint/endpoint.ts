@@ -40,6 +40,15 @@ export interface DestroyResult {
   error?: Error | undefined;
 }
 
+/** Everything planning and pruning need to know about one side, from one batched listing. */
+export interface EndpointListing {
+  filesystems: FilesystemInfo[];
+  /** Versions of every listed filesystem that is not a placeholder. */
+  versions: Map<string, ListedVersion[]>;
+  /** The job's replication cursors (empty on a side that keeps none). */
+  cursors: Map<string, FilesystemVersion>;
+}
+
 /** What an endpoint can do; engines use a feature where present and fall back where absent. */
 export interface EndpointCapabilities {
   /** `zfs send -nvP` or equivalent: size estimates before sending. */
@@ -75,6 +84,13 @@ export interface Endpoint {
    */
   listVersions(filesystems: readonly string[] | undefined, signal: AbortSignal): Promise<Map<string, ListedVersion[]>>;
 
+  /**
+   * Optional: `listFilesystems`, `listVersions` of all of them and `listReplicationCursors(jobId)` in
+   * one batched call (one `zfs get -r` a side on real ZFS). The engine uses it where present and
+   * falls back to the three calls where absent; the answer must equal theirs.
+   */
+  listAll?(jobId: string, signal: AbortSignal): Promise<EndpointListing>;
+
   /** The expected size of a send in bytes, or undefined when the endpoint cannot estimate. */
   estimateSendSize(request: SendRequest, signal: AbortSignal): Promise<number | undefined>;
 
@@ -91,8 +107,18 @@ export interface Endpoint {
   /** The replication cursor of each filesystem for a job: the newest version known replicated. */
   listReplicationCursors(jobId: string, signal: AbortSignal): Promise<Map<string, FilesystemVersion>>;
 
-  /** Moves a filesystem's replication cursor for a job to the given snapshot. */
-  setReplicationCursor(filesystem: string, version: FilesystemVersion, jobId: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Moves a filesystem's replication cursor for a job to the given snapshot. `previous`, when the
+   * caller knows it from its listing, is the cursor being replaced, so the endpoint need not look
+   * it up.
+   */
+  setReplicationCursor(
+    filesystem: string,
+    version: FilesystemVersion,
+    jobId: string,
+    signal: AbortSignal,
+    previous?: FilesystemVersion,
+  ): Promise<void>;
 
   /** Places a user hold with the tag on a snapshot. */
   hold(filesystem: string, snapshot: string, tag: string, signal: AbortSignal): Promise<void>;
