@@ -16,6 +16,8 @@ export interface FilesystemMachineInput {
   jobId: string;
   retry: RetryPolicy;
   now: () => number;
+  /** The sender's cursor as last known, handed to the endpoint when the cursor moves. */
+  cursor?: FilesystemVersion | undefined;
 }
 
 /** How the attempt ended; the replication machine keeps this as data and may start another. */
@@ -28,6 +30,8 @@ export interface FilesystemMachineOutput {
   problem?: Problem | undefined;
   /** The failure means the plan is stale (a snapshot vanished, the receiver moved on). */
   needsReplan: boolean;
+  /** Where the cursor now is. */
+  cursor?: FilesystemVersion | undefined;
 }
 
 /** Input of the `transfer` actor: send `step` from the sender and receive it on the receiver. */
@@ -47,6 +51,8 @@ export interface SetCursorInput {
   path: string;
   version: FilesystemVersion;
   jobId: string;
+  /** The cursor being replaced, when known. */
+  previous?: FilesystemVersion | undefined;
 }
 
 /** The filesystem machine's context: its input plus what the attempt has done. */
@@ -110,9 +116,10 @@ export const filesystemMachine = setup({
     markReceived: assign({
       steps: ({ context }) => updateCurrentStep(context.steps, { received: true, resumeToken: undefined }),
     }),
-    markStepDone: assign({
-      steps: ({ context }) => updateCurrentStep(context.steps, { done: true }),
-    }),
+    markStepDone: assign(({ context }) => ({
+      steps: updateCurrentStep(context.steps, { done: true }),
+      cursor: context.steps[currentStepIndex(context.steps)]?.to ?? context.cursor,
+    })),
     recordRetry: assign(({ context }, params: { error: unknown; replan: boolean }) => {
       const now = context.now();
       const attempts = context.attempts + 1;
@@ -205,7 +212,7 @@ export const filesystemMachine = setup({
             input: ({ context }) => {
               const step = context.steps[currentStepIndex(context.steps)];
               if (!step) throw new Error(`${context.path}: no step left for a cursor update`);
-              return { path: context.path, version: step.to, jobId: context.jobId };
+              return { path: context.path, version: step.to, jobId: context.jobId, previous: context.cursor };
             },
             onDone: { target: 'choosing', actions: ['markStepDone', 'madeProgress'] },
             onError: [
@@ -238,5 +245,6 @@ export const filesystemMachine = setup({
     retryAt: context.retryAt,
     problem: context.problem,
     needsReplan: context.needsReplan,
+    cursor: context.cursor,
   }),
 });

@@ -1,6 +1,8 @@
 import { and, assign, enqueueActions, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
-import type { FilesystemVersion, ListedVersion } from '../src/domain/version.js';
-import type { FilesystemInfo } from '../src/endpoint/endpoint.js';
+import type { FilesystemVersion } from '../src/domain/version.js';
+import type { EndpointListing } from '../src/endpoint/endpoint.js';
+import type { ListSideInput } from '../src/actors/list-side.js';
+import { EntryTable } from '../src/replication/entry-table.js';
 import type { FilesystemEntry, PlannedStep } from '../src/replication/filesystem-entry.js';
 import { nextStepDate } from '../src/replication/filesystem-entry.js';
 import { planFilesystems } from '../src/replication/plan-filesystems.js';
@@ -68,12 +70,10 @@ export type ReplicationEvent =
 
 /** The replication machine's context: its input, the listings, the per-filesystem entries and the queue. */
 export interface ReplicationContext extends ReplicationMachineInput {
-  senderFilesystems: FilesystemInfo[];
-  receiverFilesystems: FilesystemInfo[];
-  senderVersions: Map<string, ListedVersion[]>;
-  receiverVersions: Map<string, ListedVersion[]>;
-  senderCursors: Map<string, FilesystemVersion>;
-  entries: FilesystemEntry[];
+  /** The sender's listing, kept only until the plan is made. */
+  senderListing: EndpointListing | undefined;
+  /** Per-filesystem plans and states, in path order. */
+  entries: EntryTable;
   /** path → index into entries. */
   indexOf: Map<string, number>;
   queue: QueueState;
@@ -81,6 +81,10 @@ export interface ReplicationContext extends ReplicationMachineInput {
   active: number;
   planningAttempts: number;
   replans: number;
+  /** Size estimates asked for and not yet answered. */
+  pendingEstimates: number;
+  /** Filesystems in retryWait that need a new plan. */
+  replanWaiting: number;
   sleepUntil: number | undefined;
   problem: Problem | undefined;
   outcome: ReplicationMachineOutput['state'] | undefined;
@@ -97,10 +101,8 @@ export function filesystemChildId(path: string): string {
 const DONE_PREFIX = 'xstate.done.actor.fs.';
 const ERROR_PREFIX = 'xstate.error.actor.fs.';
 
-function withEntry(context: ReplicationContext, index: number, entry: FilesystemEntry): FilesystemEntry[] {
-  const entries = context.entries.slice();
-  entries[index] = entry;
-  return entries;
+function withEntry(context: ReplicationContext, index: number, entry: FilesystemEntry): EntryTable {
+  return context.entries.with(index, entry);
 }
 
 /** Carries what an earlier plan of this run achieved into a new plan (after a stale-plan failure). */
@@ -133,7 +135,7 @@ function hasMoreToStart(context: ReplicationContext): boolean {
 }
 
 function replanCandidates(context: ReplicationContext): boolean {
-  return context.entries.some((e) => e.status === 'retryWait' && e.needsReplan);
+  return context.replanWaiting > 0;
 }
 
 const planningFailure = [
@@ -163,9 +165,7 @@ export const replicationMachine = setup({
     output: {} as ReplicationMachineOutput,
   },
   actors: {
-    listFilesystems: unprovidedPromise<FilesystemInfo[], { side: Side }>('listFilesystems'),
-    listVersions: unprovidedPromise<Map<string, ListedVersion[]>, { side: Side; filesystems: readonly string[] }>('listVersions'),
-    listReplicationCursors: unprovidedPromise<Map<string, FilesystemVersion>, { jobId: string }>('listReplicationCursors'),
+    listSide: unprovidedPromise<EndpointListing, ListSideInput>('listSide'),
     estimateSendSizes: unprovidedEventStream<EstimateReportedEvent, EstimateSendSizesInput>('estimateSendSizes'),
     filesystem: filesystemMachine,
   },
@@ -176,7 +176,7 @@ export const replicationMachine = setup({
   guards: {
     isRetryablePlanningError: ({ context }, params: { error: unknown }) =>
       problemFrom(params.error, 0).errorClass === 'transient' && context.planningAttempts < context.retry.maxAttempts,
-    hasNoEstimates: ({ context }) => estimateRequests(context.entries).length === 0,
+    hasNoEstimates: ({ context }) => context.pendingEstimates === 0,
     isWorkDone: ({ context }) =>
       context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length === 0 && !replanCandidates(context),
     mustReplan: ({ context }) =>
@@ -208,34 +208,37 @@ export const replicationMachine = setup({
       problem: problemFrom(params.error, context.now()),
       sleepUntil: undefined,
     })),
-    planFromListings: assign(({ context }) => {
+    planFromListings: assign(({ context }, params: { receiver: EndpointListing }) => {
+      const sender = context.senderListing;
       const planned = planFilesystems(
         {
-          senderFilesystems: context.senderFilesystems,
-          receiverFilesystems: context.receiverFilesystems,
-          senderVersions: context.senderVersions,
-          receiverVersions: context.receiverVersions,
-          senderCursors: context.senderCursors,
+          senderFilesystems: sender?.filesystems ?? [],
+          receiverFilesystems: params.receiver.filesystems,
+          senderVersions: sender?.versions ?? new Map(),
+          receiverVersions: params.receiver.versions,
+          senderCursors: sender?.cursors ?? new Map(),
         },
         context.initialReplication,
         context.now(),
       );
-      const entries = mergePlans(context.entries, planned);
+      const entries = mergePlans(context.entries.toArray(), planned);
       return {
-        entries,
+        entries: EntryTable.from(entries),
         indexOf: new Map(entries.map((e, i) => [e.path, i])),
         queue: createQueue(entries),
-        // Listings are only needed to plan; drop them so snapshots stay small.
-        senderVersions: new Map(),
-        receiverVersions: new Map(),
+        pendingEstimates: estimateRequests(entries).length,
+        replanWaiting: 0,
+        // The listings are only needed to plan; drop them so snapshots stay small.
+        senderListing: undefined,
       };
     }),
     recordEstimate: assign(({ context }, params: EstimateReportedEvent) => {
+      const pendingEstimates = Math.max(0, context.pendingEstimates - 1);
       const index = context.indexOf.get(params.filesystem);
-      const entry = index === undefined ? undefined : context.entries[index];
-      if (index === undefined || !entry) return {};
+      const entry = index === undefined ? undefined : context.entries.get(index);
+      if (index === undefined || !entry) return { pendingEstimates };
       const steps = entry.steps.map((s, i) => (i === params.stepIndex ? { ...s, expectedBytes: params.bytes } : s));
-      return { entries: withEntry(context, index, { ...entry, steps }) };
+      return { entries: withEntry(context, index, { ...entry, steps }), pendingEstimates };
     }),
     fillSlots: enqueueActions(({ context, enqueue }) => {
       const now = context.now();
@@ -246,10 +249,9 @@ export const replicationMachine = setup({
         const next = takeNext(entries, queue, now);
         if (!next) break;
         queue = next.queue;
-        const entry = entries[next.index];
+        const entry = entries.get(next.index);
         if (!entry) continue;
-        if (entries === context.entries) entries = entries.slice();
-        entries[next.index] = { ...entry, status: 'active', retryAt: undefined };
+        entries = entries.with(next.index, { ...entry, status: 'active', retryAt: undefined });
         active++;
         enqueue.spawnChild('filesystem', {
           id: filesystemChildId(entry.path),
@@ -260,6 +262,7 @@ export const replicationMachine = setup({
             jobId: context.jobId,
             retry: context.retry,
             now: context.now,
+            cursor: entry.cursor,
           },
         });
       }
@@ -269,7 +272,7 @@ export const replicationMachine = setup({
       if (!event.type.startsWith(DONE_PREFIX)) return;
       const output = (event as DoneActorEvent<FilesystemMachineOutput>).output;
       const index = context.indexOf.get(output.path);
-      const entry = index === undefined ? undefined : context.entries[index];
+      const entry = index === undefined ? undefined : context.entries.get(index);
       enqueue.stopChild(filesystemChildId(output.path));
       if (index === undefined || !entry) return;
       const updated: FilesystemEntry = {
@@ -281,10 +284,13 @@ export const replicationMachine = setup({
         problem: output.problem,
         needsReplan: output.needsReplan,
         nextStepDate: nextStepDate(output.steps),
+        cursor: output.cursor,
       };
+      const waitsForPlan = output.status === 'retryWait' && output.needsReplan;
       enqueue.assign({
         entries: withEntry(context, index, updated),
         active: context.active - 1,
+        replanWaiting: context.replanWaiting + (waitsForPlan ? 1 : 0),
         queue: output.status === 'retryWait' && !output.needsReplan ? addWaiting(context.queue, index) : context.queue,
       });
     }),
@@ -292,7 +298,7 @@ export const replicationMachine = setup({
       if (!event.type.startsWith(ERROR_PREFIX)) return;
       const path = event.type.slice(ERROR_PREFIX.length);
       const index = context.indexOf.get(path);
-      const entry = index === undefined ? undefined : context.entries[index];
+      const entry = index === undefined ? undefined : context.entries.get(index);
       enqueue.stopChild(filesystemChildId(path));
       if (index === undefined || !entry) return;
       const problem = problemFrom((event as ErrorActorEvent).error, context.now());
@@ -303,7 +309,8 @@ export const replicationMachine = setup({
     }),
     startReplan: assign(({ context }) => ({ replans: context.replans + 1 })),
     giveUpReplanning: assign(({ context }) => ({
-      entries: context.entries.map((e) =>
+      replanWaiting: 0,
+      entries: EntryTable.from(context.entries.toArray().map((e) =>
         e.status === 'retryWait' && e.needsReplan
           ? {
               ...e,
@@ -315,23 +322,25 @@ export const replicationMachine = setup({
               },
             }
           : e,
-      ),
+      )),
     })),
     recordSleepUntil: assign({ sleepUntil: ({ context }) => earliestRetry(context.entries, context.queue) }),
     retryWaitingNow: assign(({ context }) => {
       const now = context.now();
-      const entries = context.entries.slice();
+      let entries = context.entries;
       for (const i of context.queue.waiting) {
-        const e = entries[i];
-        if (e) entries[i] = { ...e, retryAt: now };
+        const e = entries.get(i);
+        if (e) entries = entries.with(i, { ...e, retryAt: now });
       }
       return { entries, sleepUntil: undefined };
     }),
     recordCancellation: assign(({ context }, params: { reason: string }) => {
       const problem = permanentProblem('cancelled', `replication cancelled: ${params.reason}`, context.now());
       // The children stop with this run; their filesystems end cancelled, not forever active.
-      const entries = context.entries.some((e) => e.status === 'active')
-        ? context.entries.map((e) => (e.status === 'active' ? { ...e, status: 'permanentError' as const, problem: { ...problem, dataset: e.path } } : e))
+      const entries = context.active > 0
+        ? EntryTable.from(
+            context.entries.toArray().map((e) => (e.status === 'active' ? { ...e, status: 'permanentError' as const, problem: { ...problem, dataset: e.path } } : e)),
+          )
         : context.entries;
       return { problem, entries, active: 0, sleepUntil: undefined };
     }),
@@ -343,17 +352,15 @@ export const replicationMachine = setup({
   description: 'One replication run from a sender to a receiver.',
   context: ({ input }) => ({
     ...input,
-    senderFilesystems: [],
-    receiverFilesystems: [],
-    senderVersions: new Map(),
-    receiverVersions: new Map(),
-    senderCursors: new Map(),
-    entries: [],
+    senderListing: undefined,
+    entries: EntryTable.from([]),
     indexOf: new Map(),
     queue: { order: [], position: 0, waiting: [] },
     active: 0,
     planningAttempts: 0,
     replans: 0,
+    pendingEstimates: 0,
+    replanWaiting: 0,
     sleepUntil: undefined,
     problem: undefined,
     outcome: undefined,
@@ -375,67 +382,25 @@ export const replicationMachine = setup({
       initial: 'listingSender',
       states: {
         listingSender: {
-          description: "Lists the sender's filesystems.",
+          description: "Lists the sender's filesystems, versions and this job's cursors in one batched call.",
           invoke: {
-            src: 'listFilesystems',
-            input: { side: 'sender' },
+            src: 'listSide',
+            input: ({ context }) => ({ side: 'sender' as const, jobId: context.jobId }),
             onDone: {
               target: 'listingReceiver',
-              actions: [assign({ senderFilesystems: ({ event }) => event.output }), 'madeProgress'],
+              actions: [assign({ senderListing: ({ event }) => event.output }), 'madeProgress'],
             },
             onError: planningFailure,
           },
         },
         listingReceiver: {
-          description: "Lists the receiver's filesystems (in the sender's namespace).",
+          description: "Lists the receiver's filesystems and versions (in the sender's namespace), then plans every filesystem.",
           invoke: {
-            src: 'listFilesystems',
-            input: { side: 'receiver' },
-            onDone: {
-              target: 'listingSenderVersions',
-              actions: [assign({ receiverFilesystems: ({ event }) => event.output }), 'madeProgress'],
-            },
-            onError: planningFailure,
-          },
-        },
-        listingSenderVersions: {
-          description: "Lists the sender's snapshots and bookmarks, all filesystems in one call.",
-          invoke: {
-            src: 'listVersions',
-            input: ({ context }) => ({ side: 'sender' as const, filesystems: context.senderFilesystems.map((f) => f.path) }),
-            onDone: {
-              target: 'listingReceiverVersions',
-              actions: [assign({ senderVersions: ({ event }) => event.output }), 'madeProgress'],
-            },
-            onError: planningFailure,
-          },
-        },
-        listingReceiverVersions: {
-          description: "Lists the receiver's versions of the filesystems both sides have.",
-          invoke: {
-            src: 'listVersions',
-            input: ({ context }) => {
-              const wanted = new Set(context.senderFilesystems.map((f) => f.path));
-              return {
-                side: 'receiver' as const,
-                filesystems: context.receiverFilesystems.filter((f) => !f.placeholder && wanted.has(f.path)).map((f) => f.path),
-              };
-            },
-            onDone: {
-              target: 'listingCursors',
-              actions: [assign({ receiverVersions: ({ event }) => event.output }), 'madeProgress'],
-            },
-            onError: planningFailure,
-          },
-        },
-        listingCursors: {
-          description: "Lists the sender's replication cursors of this job, then plans every filesystem.",
-          invoke: {
-            src: 'listReplicationCursors',
-            input: ({ context }) => ({ jobId: context.jobId }),
+            src: 'listSide',
+            input: ({ context }) => ({ side: 'receiver' as const, jobId: context.jobId }),
             onDone: {
               target: 'estimating',
-              actions: [assign({ senderCursors: ({ event }) => event.output }), 'planFromListings', 'madeProgress'],
+              actions: [{ type: 'planFromListings', params: ({ event }) => ({ receiver: event.output }) }, 'madeProgress'],
             },
             onError: planningFailure,
           },
@@ -445,7 +410,7 @@ export const replicationMachine = setup({
           always: { guard: 'hasNoEstimates', target: '#replication.working', actions: 'madeProgress' },
           invoke: {
             src: 'estimateSendSizes',
-            input: ({ context }) => ({ requests: estimateRequests(context.entries), concurrency: context.estimateConcurrency }),
+            input: ({ context }) => ({ requests: estimateRequests(context.entries.toArray()), concurrency: context.estimateConcurrency }),
             // Estimates only inform progress bars: without them, replication goes on.
             onDone: { target: '#replication.working', actions: 'madeProgress' },
             onError: { target: '#replication.working', actions: 'madeProgress' },
@@ -500,7 +465,7 @@ export const replicationMachine = setup({
   output: ({ context }) => ({
     state: context.outcome ?? 'permanentError',
     problem: context.problem,
-    filesystems: context.entries,
+    filesystems: context.entries.toArray(),
     startedAt: context.startedAt,
     finishedAt: context.finishedAt ?? context.now(),
   }),

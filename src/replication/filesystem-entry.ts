@@ -38,6 +38,8 @@ export interface FilesystemEntry {
   needsReplan: boolean;
   /** The date of the next step's snapshot, for queue ordering (epoch ms). */
   nextStepDate: number;
+  /** The sender's replication cursor as last known (listed, or moved by a step). */
+  cursor?: FilesystemVersion | undefined;
 }
 
 /** The date that orders a filesystem in the queue: its next pending step's snapshot creation. */

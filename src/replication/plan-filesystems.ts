@@ -62,9 +62,10 @@ export function planFilesystems(listing: PlanningListing, policy: InitialReplica
     // A placeholder holds no replicated data: plan as if the receiver had nothing.
     const receiverVersions = rinfo && !rinfo.placeholder ? (listing.receiverVersions.get(path) ?? []) : [];
     const resumeToken = rinfo?.resumeToken;
+    const cursor = listing.senderCursors.get(path);
     const result = incrementalPath(receiverVersions, senderVersions);
     if (result.ok) {
-      entries.push(entry(path, stepsAlong(result.path, false, resumeToken)));
+      entries.push(entry(path, stepsAlong(result.path, false, resumeToken), { cursor }));
       continue;
     }
     const conflict = result.conflict;
@@ -74,14 +75,13 @@ export function planFilesystems(listing: PlanningListing, policy: InitialReplica
         break;
       case 'most-recent-already-present': {
         const newest = conflict.commonAncestor;
-        const cursor = listing.senderCursors.get(path);
         // The data is there but the cursor may lag (a first run over an existing replica):
         // move it, so the sender's pruner knows what is replicated.
         const steps: PlannedStep[] =
           newest.type === 'snapshot' && cursor?.guid !== newest.guid
             ? [{ kind: 'cursor', to: newest, bytes: 0, received: true, done: false }]
             : [];
-        entries.push(entry(path, steps));
+        entries.push(entry(path, steps, { cursor }));
         break;
       }
       case 'no-common-ancestor': {
@@ -93,7 +93,7 @@ export function planFilesystems(listing: PlanningListing, policy: InitialReplica
           entries.push(entry(path, [], { status: 'permanentError', problem: permanentProblem('conflict', why, now, path) }));
         } else {
           const initial = initialReplicationPath(senderVersions, policy);
-          entries.push(entry(path, stepsAlong(initial, true, resumeToken)));
+          entries.push(entry(path, stepsAlong(initial, true, resumeToken), { cursor }));
         }
         break;
       }

@@ -1,5 +1,10 @@
 import type { FilesystemEntry } from './filesystem-entry.js';
 
+/** Entries by index, as the queue reads them (an EntryTable). */
+export interface EntryLookup {
+  get(index: number): FilesystemEntry | undefined;
+}
+
 /**
  * The replication queue, in one place: which filesystem gets the next free slot.
  *
@@ -35,7 +40,7 @@ export function createQueue(entries: readonly FilesystemEntry[]): QueueState {
 
 /** Takes the next filesystem to work on at time `now`, or undefined when none may start now. */
 export function takeNext(
-  entries: readonly FilesystemEntry[],
+  entries: EntryLookup,
   queue: QueueState,
   now: number,
 ): { index: number; queue: QueueState } | undefined {
@@ -43,12 +48,12 @@ export function takeNext(
   while (position < queue.order.length) {
     const index = queue.order[position] as number;
     position++;
-    if (entries[index]?.status === 'ready') return { index, queue: { ...queue, position } };
+    if (entries.get(index)?.status === 'ready') return { index, queue: { ...queue, position } };
   }
   let best: number | undefined;
   for (const i of queue.waiting) {
-    const at = entries[i]?.retryAt ?? Number.POSITIVE_INFINITY;
-    if (at <= now && (best === undefined || at < (entries[best]?.retryAt ?? Number.POSITIVE_INFINITY))) best = i;
+    const at = entries.get(i)?.retryAt ?? Number.POSITIVE_INFINITY;
+    if (at <= now && (best === undefined || at < (entries.get(best)?.retryAt ?? Number.POSITIVE_INFINITY))) best = i;
   }
   if (best === undefined) return undefined;
   return { index: best, queue: { ...queue, position, waiting: queue.waiting.filter((i) => i !== best) } };
@@ -60,10 +65,10 @@ export function addWaiting(queue: QueueState, index: number): QueueState {
 }
 
 /** The earliest retry time of waiting filesystems, or undefined when none waits. */
-export function earliestRetry(entries: readonly FilesystemEntry[], queue: QueueState): number | undefined {
+export function earliestRetry(entries: EntryLookup, queue: QueueState): number | undefined {
   let min: number | undefined;
   for (const i of queue.waiting) {
-    const at = entries[i]?.retryAt;
+    const at = entries.get(i)?.retryAt;
     if (at !== undefined && (min === undefined || at < min)) min = at;
   }
   return min;

@@ -95,7 +95,7 @@ export function replicationReportFromSnapshot(snapshot: SnapshotLike<Replication
     ...(c.sleepUntil !== undefined ? { sleepUntil: iso(c.sleepUntil) } : {}),
     startedAt: new Date(c.startedAt).toISOString(),
     ...(c.finishedAt !== undefined ? { finishedAt: iso(c.finishedAt) } : {}),
-    filesystems: c.entries.map((e) => {
+    filesystems: c.entries.toArray().map((e) => {
       const child = e.status === 'active' ? snapshot.children[filesystemChildId(e.path)] : undefined;
       const live = child ? (child.getSnapshot() as { context: FilesystemContext }).context : undefined;
       return filesystemReport(e, live);

@@ -7,10 +7,8 @@ import { prunerMachine } from '../../machines/pruner.js';
 import { replicationMachine } from '../../machines/replication.js';
 import { destroySnapshotsActor } from '../actors/destroy-snapshots.js';
 import { estimateSendSizesActor } from '../actors/estimate-send-sizes.js';
-import { listFilesystemsActor } from '../actors/list-filesystems.js';
 import { listPruneStateActor } from '../actors/list-prune-state.js';
-import { listReplicationCursorsActor } from '../actors/list-replication-cursors.js';
-import { listVersionsActor } from '../actors/list-versions.js';
+import { listSideActor } from '../actors/list-side.js';
 import { setCursorActor } from '../actors/set-cursor.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, transferActor } from '../actors/transfer.js';
 import { assertJobId } from '../endpoint/cursor.js';
@@ -37,9 +35,7 @@ export function provideEngineMachines(endpoints: EndpointPair, now: () => number
   });
   const replication = replicationMachine.provide({
     actors: {
-      listFilesystems: listFilesystemsActor(endpoints),
-      listVersions: listVersionsActor(endpoints),
-      listReplicationCursors: listReplicationCursorsActor(endpoints.sender),
+      listSide: listSideActor(endpoints),
       estimateSendSizes: estimateSendSizesActor(endpoints.sender),
       filesystem,
     },

@@ -64,7 +64,7 @@ describe('replication machine', () => {
     await vi.waitFor(() => expect(stateOf(actor.getSnapshot())).toBe('workingWait'));
     const context = actor.getSnapshot().context;
     const sleepUntil = context.sleepUntil ?? 0;
-    const failedAt = context.entries.find((e) => e.path === 'tank/fs0')?.problem?.at ?? 0;
+    const failedAt = context.entries.toArray().find((e) => e.path === 'tank/fs0')?.problem?.at ?? 0;
     expect(sleepUntil - failedAt).toBe(retry.initialDelayMs);
     await vi.advanceTimersByTimeAsync(sleepUntil - Date.now() - 1);
     expect(stateOf(actor.getSnapshot())).toBe('workingWait');
@@ -157,7 +157,7 @@ describe('replication machine', () => {
 
   it('is a placeholder-safe declaration: without provided actors planning fails loudly, not silently', async () => {
     const actor = createActor(
-      replicationMachine.provide({ actors: { listFilesystems: fromPromise(async () => Promise.reject(new EndpointError('x', { kind: 'unknown' }))) } }),
+      replicationMachine.provide({ actors: { listSide: fromPromise(async () => Promise.reject(new EndpointError('x', { kind: 'unknown' }))) } }),
       { input: { jobId: 'j', concurrency: 1, estimateConcurrency: 1, initialReplication: 'most_recent', retry, now: () => Date.now() } },
     );
     actor.start();
