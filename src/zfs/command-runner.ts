@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { execa, type ResultPromise } from 'execa';
 import { EndpointError } from '../domain/errors.js';
+import { observeZfsCommand } from '../metrics/zfs-command-hook.js';
 import type { Transport } from '../transport/transport.js';
 import { classifyFailure } from './classify-failure.js';
 
@@ -52,6 +53,18 @@ function killGroupOnAbort(pid: number | undefined, signal: AbortSignal): () => v
   const onAbort = (): void => killGroup(pid);
   signal.addEventListener('abort', onAbort, { once: true });
   return () => signal.removeEventListener('abort', onAbort);
+}
+
+/** Starts timing one zfs process; the returned function records its duration under its subcommand when it ends. */
+function timeCommand(args: readonly string[]): () => void {
+  const started = performance.now();
+  return () => {
+    try {
+      observeZfsCommand(args[0] ?? 'usage', (performance.now() - started) / 1000);
+    } catch {
+      // A failing metrics observer must not fail the zfs call it measures.
+    }
+  };
 }
 
 interface EndedProcess {
@@ -105,6 +118,7 @@ export async function attemptZfs(transport: Transport, args: readonly string[], 
   const { file, args: argv } = transport.zfsCommand(args);
   const command = [file, ...argv];
   if (options.signal.aborted) throw abortedError(command, options.dataset);
+  const ended = timeCommand(args);
   const sub = execa(file, argv, {
     cancelSignal: options.signal,
     forceKillAfterDelay: FORCE_KILL_DELAY_MS,
@@ -116,6 +130,7 @@ export async function attemptZfs(transport: Transport, args: readonly string[], 
   });
   const stopListening = killGroupOnAbort(sub.pid, options.signal);
   const result = await sub.finally(stopListening);
+  ended();
   const output = { stdout: text(result.stdout), stderr: text(result.stderr) };
   const error = failureOf(result, command, transport, options.dataset, options.signal.aborted);
   if (error === undefined) return { ok: true, ...output };
@@ -143,6 +158,7 @@ export function streamZfsOutput(transport: Transport, args: readonly string[], o
     out.destroy(abortedError(command, options.dataset));
     return out;
   }
+  const ended = timeCommand(args);
   const sub = execa(file, argv, {
     cancelSignal: options.signal,
     forceKillAfterDelay: FORCE_KILL_DELAY_MS,
@@ -167,6 +183,7 @@ export function streamZfsOutput(transport: Transport, args: readonly string[], o
   stdout.pipe(out, { end: false });
   void (async () => {
     const [result] = await Promise.all([sub, finished(stdout).catch(() => undefined)]);
+    ended();
     settled = true;
     stopListening();
     options.signal.removeEventListener('abort', onAbort);
@@ -195,6 +212,7 @@ export async function runZfsWithInput(
     input.destroy();
     throw abortedError(command, options.dataset);
   }
+  const ended = timeCommand(args);
   const sub: ResultPromise<{ stdin: 'pipe'; detached: true; reject: false }> = execa(file, argv, {
     cancelSignal: options.signal,
     forceKillAfterDelay: FORCE_KILL_DELAY_MS,
@@ -223,6 +241,7 @@ export async function runZfsWithInput(
   stdin.on('error', () => undefined);
   input.pipe(stdin);
   const result = await sub.finally(stopListening);
+  ended();
   input.removeListener('error', onInputError);
   input.removeListener('close', onInputClose);
   if (!input.readableEnded) {
