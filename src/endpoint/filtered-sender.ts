@@ -5,7 +5,7 @@
  */
 import { EndpointError } from '../domain/errors.js';
 import type { ListedVersion, FilesystemVersion } from '../domain/version.js';
-import type { Endpoint, FilesystemInfo, ReceiveRequest, SendRequest } from './endpoint.js';
+import type { Endpoint, EndpointListing, FilesystemInfo, ReceiveRequest, SendRequest } from './endpoint.js';
 import { checkDatasetName, throwIfAborted } from './endpoint-guards.js';
 
 /** Anything that answers whether a filesystem path is included, e.g. `filesystemFilter(spec)`. */
@@ -30,7 +30,7 @@ export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endp
     return out;
   };
 
-  return {
+  const view: Endpoint = {
     name: inner.name,
     capabilities: (signal) => inner.capabilities(signal),
     async listFilesystems(signal): Promise<FilesystemInfo[]> {
@@ -58,9 +58,9 @@ export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endp
     async listReplicationCursors(jobId, signal): Promise<Map<string, FilesystemVersion>> {
       return keepAllowed(await inner.listReplicationCursors(jobId, signal));
     },
-    async setReplicationCursor(filesystem, version, jobId, signal) {
+    async setReplicationCursor(filesystem, version, jobId, signal, previous) {
       allow(filesystem, 'setReplicationCursor');
-      return inner.setReplicationCursor(filesystem, version, jobId, signal);
+      return inner.setReplicationCursor(filesystem, version, jobId, signal, previous);
     },
     async hold(filesystem, snapshot, tag, signal) {
       allow(filesystem, 'hold');
@@ -79,4 +79,13 @@ export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endp
       return inner.createSnapshots(filesystems, snapshot, signal);
     },
   };
+  // Only an inner endpoint with a batched listing gives the view one, so engines fall back alike.
+  const innerListAll = inner.listAll?.bind(inner);
+  if (innerListAll !== undefined) {
+    view.listAll = async (jobId, signal): Promise<EndpointListing> => {
+      const all = await innerListAll(jobId, signal);
+      return { filesystems: all.filesystems.filter((info) => filter.matches(info.path)), versions: keepAllowed(all.versions), cursors: keepAllowed(all.cursors) };
+    };
+  }
+  return view;
 }

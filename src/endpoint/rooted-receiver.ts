@@ -5,7 +5,7 @@
  */
 import { EndpointError } from '../domain/errors.js';
 import type { FilesystemVersion, ListedVersion } from '../domain/version.js';
-import type { Endpoint, FilesystemInfo } from './endpoint.js';
+import type { Endpoint, EndpointListing, FilesystemInfo } from './endpoint.js';
 import { checkDatasetName, throwIfAborted } from './endpoint-guards.js';
 
 /** Options of {@link rootedReceiver}. */
@@ -47,17 +47,20 @@ export function rootedReceiver(inner: Endpoint, options: RootedReceiverOptions):
     return out;
   };
 
-  return {
+  const fromLocal = (infos: readonly FilesystemInfo[]): FilesystemInfo[] => {
+    const out: FilesystemInfo[] = [];
+    for (const info of infos) {
+      const path = toSender(info.path);
+      if (path !== undefined) out.push({ ...info, path });
+    }
+    return out;
+  };
+
+  const view: Endpoint = {
     name: inner.name,
     capabilities: (signal) => inner.capabilities(signal),
     async listFilesystems(signal): Promise<FilesystemInfo[]> {
-      const all = await inner.listFilesystems(signal);
-      const out: FilesystemInfo[] = [];
-      for (const info of all) {
-        const path = toSender(info.path);
-        if (path !== undefined) out.push({ ...info, path });
-      }
-      return out;
+      return fromLocal(await inner.listFilesystems(signal));
     },
     async listVersions(filesystems, signal): Promise<Map<string, ListedVersion[]>> {
       throwIfAborted(signal, 'listVersions');
@@ -76,8 +79,8 @@ export function rootedReceiver(inner: Endpoint, options: RootedReceiverOptions):
     async listReplicationCursors(jobId, signal): Promise<Map<string, FilesystemVersion>> {
       return mapBack(await inner.listReplicationCursors(jobId, signal));
     },
-    async setReplicationCursor(filesystem, version, jobId, signal) {
-      return inner.setReplicationCursor(toLocal(filesystem, 'setReplicationCursor'), version, jobId, signal);
+    async setReplicationCursor(filesystem, version, jobId, signal, previous) {
+      return inner.setReplicationCursor(toLocal(filesystem, 'setReplicationCursor'), version, jobId, signal, previous);
     },
     async hold(filesystem, snapshot, tag, signal) {
       return inner.hold(toLocal(filesystem, 'hold'), snapshot, tag, signal);
@@ -93,4 +96,13 @@ export function rootedReceiver(inner: Endpoint, options: RootedReceiverOptions):
       return inner.createSnapshots(local, snapshot, signal);
     },
   };
+  // Only an inner endpoint with a batched listing gives the view one, so engines fall back alike.
+  const innerListAll = inner.listAll?.bind(inner);
+  if (innerListAll !== undefined) {
+    view.listAll = async (jobId, signal): Promise<EndpointListing> => {
+      const all = await innerListAll(jobId, signal);
+      return { filesystems: fromLocal(all.filesystems), versions: mapBack(all.versions), cursors: mapBack(all.cursors) };
+    };
+  }
+  return view;
 }

@@ -1,15 +1,17 @@
 import type { Readable } from 'node:stream';
 import { EndpointError } from '../domain/errors.js';
-import { versionFullName, type FilesystemVersion, type ListedVersion } from '../domain/version.js';
+import { versionFullName, type ListedVersion } from '../domain/version.js';
 import { createLocalTransport } from '../transport/local-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { attemptZfs, runZfs, runZfsWithInput, streamZfsOutput } from '../zfs/command-runner.js';
 import { detectFeatures } from '../zfs/detect-features.js';
 import { listFilesystems } from '../zfs/list-filesystems.js';
-import { getRows, listVersions } from '../zfs/listing.js';
+import { listAll } from '../zfs/list-all.js';
+import { listVersions } from '../zfs/listing.js';
 import { parseSendEstimate } from '../zfs/parse-send-estimate.js';
 import { prepareFullReceive, unmarkPlaceholder } from '../zfs/receive-target.js';
 import { listReplicationCursors, setReplicationCursor } from '../zfs/replication-cursor.js';
+import { verifySendStream } from '../zfs/send-stream-header.js';
 import { createSnapshots, destroySnapshots } from '../zfs/snapshots.js';
 import { checkName, holdArgs, receiveArgs, releaseArgs, sendArgs } from '../zfs/zfs-args.js';
 import type { ZfsContext } from '../zfs/zfs-context.js';
@@ -51,23 +53,6 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): P
       },
     );
   });
-}
-
-/** Checks that the named versions still have the guids the plan expects, in one `zfs get`. */
-async function checkGuids(ctx: ZfsContext, filesystem: string, versions: readonly FilesystemVersion[], signal: AbortSignal): Promise<void> {
-  const names = versions.map((v) => checkName(versionFullName(filesystem, v), 'any'));
-  const rows = await getRows(ctx, { properties: ['guid'], roots: names, depth: 0, withSource: false }, signal);
-  for (const [i, v] of versions.entries()) {
-    const name = names[i] ?? '';
-    const row = rows.find((r) => r.name === name);
-    if (row === undefined) throw new EndpointError(`${name} does not exist`, { kind: 'dataset-not-found', dataset: name });
-    if (row.value !== v.guid.toString()) {
-      throw new EndpointError(`${name} has guid ${row.value}, not the planned ${v.guid}: it was replaced since planning`, {
-        kind: 'dataset-not-found',
-        dataset: name,
-      });
-    }
-  }
 }
 
 /**
@@ -125,11 +110,15 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
 
     async send(request, signal): Promise<Readable> {
       const target = sendTarget(request);
-      if (request.resumeToken === undefined) {
-        await checkGuids(ctx, request.filesystem, request.from === undefined ? [request.to] : [request.from, request.to], signal);
-      }
       const args = sendArgs({ filesystem: request.filesystem, ...target, resumeToken: request.resumeToken });
-      return streamZfsOutput(transport, args, { signal, dataset: target.to });
+      const stream = streamZfsOutput(transport, args, { signal, dataset: target.to });
+      // No `zfs get guid` beforehand (it was one process per step): zfs send itself fails for a
+      // snapshot or base that no longer exists ("does not exist": dataset-not-found), and the
+      // stream's first record states the guids it leads from and to, so a snapshot re-created
+      // under the planned name is caught before a byte reaches the receiver. A resumed stream is
+      // tied to its token, which zfs checks.
+      if (request.resumeToken !== undefined) return stream;
+      return verifySendStream(stream, { to: request.to.guid, from: request.from?.guid, dataset: target.to, command: ['zfs', ...args] });
     },
 
     async receive(request: ReceiveRequest, signal): Promise<void> {
@@ -148,9 +137,11 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
       }
     },
 
+    listAll: (jobId, signal) => listAll(ctx, jobId, signal),
+
     listReplicationCursors: (jobId, signal) => listReplicationCursors(ctx, jobId, signal),
 
-    setReplicationCursor: (filesystem, version, jobId, signal) => setReplicationCursor(ctx, filesystem, version, jobId, signal),
+    setReplicationCursor: (filesystem, version, jobId, signal, previous) => setReplicationCursor(ctx, filesystem, version, jobId, signal, previous),
 
     async hold(filesystem, snapshot, tag, signal): Promise<void> {
       const name = checkName(`${checkName(filesystem, 'filesystem')}@${snapshot}`, 'snapshot');

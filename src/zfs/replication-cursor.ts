@@ -5,6 +5,7 @@ import { attemptZfs, runZfs } from './command-runner.js';
 import { getRows, runListing } from './listing.js';
 import { parseBookmarkList } from './parse-bookmark-list.js';
 import { splitDatasetName, versionsFromRows } from './parse-versions.js';
+import type { PropertyRow } from './property-rows.js';
 import { bookmarkArgs, checkName, destroyBookmarkArgs, inheritPropertyArgs, listBookmarksArgs, setPropertyArgs } from './zfs-args.js';
 import type { ZfsContext } from './zfs-context.js';
 
@@ -14,7 +15,8 @@ import type { ZfsContext } from './zfs-context.js';
  * property `xrepl:cursor.<job>` set on the snapshot itself (zfs-fuse).
  */
 
-function checkJob(jobId: string): void {
+/** Throws `invalid-name` unless the job id can name a cursor. */
+export function checkJob(jobId: string): void {
   try {
     assertJobId(jobId);
   } catch (err) {
@@ -27,38 +29,64 @@ function keepNewest(map: Map<string, FilesystemVersion>, fs: string, v: Filesyst
   if (current === undefined || compareVersions(current, v) < 0) map.set(fs, v);
 }
 
+/** The job's cursor bookmarks among listed versions (bookmark names carry the guid and job), newest per filesystem. */
+export function cursorsFromBookmarks(versions: Iterable<{ filesystem: string; version: FilesystemVersion }>, jobId: string): Map<string, FilesystemVersion> {
+  const result = new Map<string, FilesystemVersion>();
+  for (const { filesystem, version } of versions) {
+    if (version.type !== 'bookmark' || parseCursorBookmarkName(version.name)?.jobId !== jobId) continue;
+    const { type, name, guid, createTxg, creation } = version;
+    keepNewest(result, filesystem, { type, name, guid, createTxg, creation });
+  }
+  return result;
+}
+
+/**
+ * The job's cursor snapshots from `zfs get -o name,property,value,source` rows holding the cursor
+ * property (set locally) and guid, createtxg, creation: the newest marked snapshot per filesystem.
+ * Newest wins because a crash between setting a new mark and clearing the old one leaves both.
+ * A mark counts only when its value is the snapshot's own guid (xrepl writes the guid): a mark
+ * on a snapshot that was destroyed and re-created under the same name is not a cursor.
+ */
+export function cursorsFromPropertyRows(rows: readonly PropertyRow[], property: string, command: readonly string[]): Map<string, FilesystemVersion> {
+  const marks = new Map<string, string>();
+  for (const r of rows) if (r.property === property && r.source === 'local' && r.value !== '-') marks.set(r.name, r.value);
+  const markedRows = rows.filter((r) => marks.has(r.name) && (r.property === 'guid' || r.property === 'createtxg' || r.property === 'creation'));
+  const result = new Map<string, FilesystemVersion>();
+  for (const [fs, list] of versionsFromRows(markedRows, command)) {
+    for (const v of list) {
+      if (v.type !== 'snapshot' || marks.get(versionFullName(fs, v)) !== v.guid.toString()) continue;
+      keepNewest(result, fs, { type: v.type, name: v.name, guid: v.guid, createTxg: v.createTxg, creation: v.creation });
+    }
+  }
+  return result;
+}
+
 /** Each filesystem's newest cursor of the job under the context's roots. */
 export async function listReplicationCursors(ctx: ZfsContext, jobId: string, signal: AbortSignal): Promise<Map<string, FilesystemVersion>> {
   checkJob(jobId);
   const features = await ctx.features(signal);
-  const result = new Map<string, FilesystemVersion>();
   if (features.bookmarks) {
     const args = listBookmarksArgs(ctx.roots, 'recursive');
     const out = await runListing(ctx, args, signal);
-    for (const b of parseBookmarkList(out.stdout, ['zfs', ...args])) {
-      if (parseCursorBookmarkName(b.version.name)?.jobId === jobId) keepNewest(result, b.filesystem, b.version);
-    }
-    return result;
+    return cursorsFromBookmarks(parseBookmarkList(out.stdout, ['zfs', ...args]), jobId);
   }
   const property = cursorPropertyName(jobId);
   const properties = ['guid', 'createtxg', 'creation', property];
   const rows = await getRows(ctx, { properties, roots: ctx.roots, depth: 'recursive', withSource: true }, signal);
-  const marked = new Set(rows.filter((r) => r.property === property && r.source === 'local' && r.value !== '-').map((r) => r.name));
-  const versions = versionsFromRows(
-    rows.filter((r) => r.property !== property && marked.has(r.name)),
-    ['zfs', 'get', properties.join(',')],
-  );
-  for (const [fs, list] of versions) for (const v of list) keepNewest(result, fs, { type: v.type, name: v.name, guid: v.guid, createTxg: v.createTxg, creation: v.creation });
-  return result;
+  return cursorsFromPropertyRows(rows, property, ['zfs', 'get', properties.join(',')]);
 }
 
-/** Moves the job's cursor on one filesystem to the version; older cursors of the job are removed after. */
+/**
+ * Moves the job's cursor on one filesystem to the version; older cursors of the job are removed
+ * after. `previous`, the cursor the caller listed, lets the property cursor skip its lookup.
+ */
 export async function setReplicationCursor(
   ctx: ZfsContext,
   filesystem: string,
   version: FilesystemVersion,
   jobId: string,
   signal: AbortSignal,
+  previous?: FilesystemVersion,
 ): Promise<void> {
   checkJob(jobId);
   checkName(filesystem, 'filesystem');
@@ -83,6 +111,21 @@ export async function setReplicationCursor(
     throw new EndpointError(`cannot set the cursor to bookmark ${target}: this zfs has no bookmarks`, { kind: 'unsupported', dataset: target });
   }
   const property = cursorPropertyName(jobId);
+  if (previous !== undefined && previous.type === 'snapshot' && compareVersions(previous, version) <= 0) {
+    // The caller listed the old mark: set the new one, then clear the old (2 processes, no lookup).
+    // Set first: a crash in between leaves both marks, and listing takes the newer. zfs refuses
+    // the set when the snapshot is gone (dataset-not-found); a snapshot re-created under the same
+    // name gets a mark whose value is not its guid, which listing ignores. Moving backwards takes
+    // the lookup below instead, so no stray newer mark from an earlier crash can outrank the new one.
+    await runZfs(ctx.transport, setPropertyArgs(property, version.guid.toString(), target), { signal, dataset: target });
+    if (previous.guid !== version.guid) {
+      const old = checkName(versionFullName(filesystem, previous), 'snapshot');
+      const attempt = await attemptZfs(ctx.transport, inheritPropertyArgs(property, old), { signal, dataset: old });
+      // The old snapshot may have been pruned meanwhile: its mark went with it.
+      if (!attempt.ok && attempt.error.kind !== 'dataset-not-found') throw attempt.error;
+    }
+    return;
+  }
   const rows = await getRows(ctx, { properties: ['guid', property], roots: [filesystem], depth: 1, withSource: true }, signal);
   const guidRow = rows.find((r) => r.name === target && r.property === 'guid');
   if (guidRow === undefined) throw new EndpointError(`cannot set the cursor: snapshot ${target} does not exist`, { kind: 'dataset-not-found', dataset: target });

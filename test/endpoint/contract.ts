@@ -7,7 +7,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EndpointError, type EndpointErrorKind } from '../../src/domain/errors.js';
 import type { FilesystemVersion, ListedVersion } from '../../src/domain/version.js';
-import type { Endpoint } from '../../src/endpoint/endpoint.js';
+import type { Endpoint, EndpointListing } from '../../src/endpoint/endpoint.js';
 import { cursorBookmarkName } from '../../src/endpoint/cursor.js';
 
 /** Which side of the replication a fixture call is about. */
@@ -38,6 +38,12 @@ export interface EndpointFixture {
   readContent(side: FixtureSide, path: string, snapshot?: string): Promise<Map<string, Buffer>>;
   /** Every filesystem of the receiver's pool, in the pool's own names (to check nothing lands outside the root). */
   receiverPoolFilesystems(): Promise<string[]>;
+  /**
+   * Optional, for endpoints that mark cursors on snapshots (no bookmarks): the snapshot names of a
+   * sender filesystem that carry the job's cursor mark as the pool stores it, so a test can see
+   * stray marks that listings hide.
+   */
+  cursorMarks?(path: string, jobId: string): Promise<string[]>;
   /** Removes everything the fixture created. */
   cleanup(): Promise<void>;
 }
@@ -224,6 +230,84 @@ export function endpointContract(name: string, factory: EndpointFixtureFactory):
         const job1Bookmarks = (await versionsOf(fx.sender, a)).filter((v) => v.type === 'bookmark' && v.name.endsWith('_J_job1'));
         expect(job1Bookmarks.map((b) => b.name)).toEqual([cursorBookmarkName(s2.guid, 'job1')]);
       }
+    });
+
+    /** What `listAll` must equal: the three separate listings, as an engine without it makes them. */
+    const listedSeparately = async (ep: Endpoint, jobId: string): Promise<EndpointListing> => {
+      const filesystems = await ep.listFilesystems(signal());
+      const paths = filesystems.filter((f) => !f.placeholder).map((f) => f.path);
+      const versions = paths.length > 0 ? await ep.listVersions(paths, signal()) : new Map<string, ListedVersion[]>();
+      return { filesystems, versions, cursors: await ep.listReplicationCursors(jobId, signal()) };
+    };
+    const byPath = (l: EndpointListing): EndpointListing => ({ ...l, filesystems: [...l.filesystems].sort((x, y) => (x.path < y.path ? -1 : 1)) });
+    const expectListAllAsSeparate = async (ep: Endpoint, jobId: string): Promise<EndpointListing> => {
+      if (ep.listAll === undefined) throw new Error('test: listAll missing');
+      const all = byPath(await ep.listAll(jobId, signal()));
+      expect(all).toEqual(byPath(await listedSeparately(ep, jobId)));
+      return all;
+    };
+
+    it('answers listAll (where present) exactly as the three separate listings, also after cursors move', async () => {
+      if (fx.sender.listAll === undefined || fx.receiver.listAll === undefined) {
+        // A wrapper offers listAll only where its inner endpoint does, so an engine falls back alike.
+        expect('listAll' in fx.sender).toBe(false);
+        expect('listAll' in fx.receiver).toBe(false);
+        return;
+      }
+      const [a, leaf] = [`${fx.base}/a`, `${fx.base}/p/q/leaf`];
+      await withSnapshots(a, ['s1', 's2', 's3']);
+      await withSnapshots(leaf, ['t1']);
+      const [s1, s2, s3] = [await snapshotOf(fx.sender, a, 's1'), await snapshotOf(fx.sender, a, 's2'), await snapshotOf(fx.sender, a, 's3')];
+      await replicate(a, s1);
+      await replicate(a, s2, s1);
+      await replicate(leaf, await snapshotOf(fx.sender, leaf, 't1'));
+      const before = await expectListAllAsSeparate(fx.sender, 'job1');
+      expect(before.cursors.size).toBe(0);
+      await expectListAllAsSeparate(fx.receiver, 'job1');
+
+      await fx.sender.setReplicationCursor(a, s1, 'job1', signal());
+      await fx.sender.setReplicationCursor(a, s3, 'job2', signal());
+      expect((await expectListAllAsSeparate(fx.sender, 'job1')).cursors.get(a)?.guid).toBe(s1.guid);
+      await fx.sender.setReplicationCursor(a, s2, 'job1', signal(), s1);
+      const moved = await expectListAllAsSeparate(fx.sender, 'job1');
+      expect(moved.cursors.get(a)?.guid).toBe(s2.guid);
+      expect((await expectListAllAsSeparate(fx.sender, 'job2')).cursors.get(a)?.guid).toBe(s3.guid);
+      expect(moved.versions.get(a)?.filter((v) => v.type === 'snapshot').map((v) => v.name)).toEqual(['s1', 's2', 's3']);
+
+      // The receiver's view: placeholders listed but without versions, paths in the sender's namespace.
+      const receiverCursor = await snapshotOf(fx.receiver, a, 's2');
+      await fx.receiver.setReplicationCursor(a, receiverCursor, 'job1', signal());
+      const received = await expectListAllAsSeparate(fx.receiver, 'job1');
+      expect(received.filesystems.find((f) => f.path === `${fx.base}/p`)?.placeholder).toBe(true);
+      expect(received.versions.has(`${fx.base}/p`)).toBe(false);
+      expect(received.versions.get(leaf)?.map((v) => v.name)).toEqual(['t1']);
+      expect(received.cursors.get(a)?.guid).toBe(s2.guid);
+    });
+
+    it('keeps exactly one cursor of a job visible when it moves, with and without the previous one named', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1', 's2', 's3']);
+      const [s1, s2, s3] = [await snapshotOf(fx.sender, a, 's1'), await snapshotOf(fx.sender, a, 's2'), await snapshotOf(fx.sender, a, 's3')];
+      const bookmarks = (await fx.sender.capabilities(signal())).bookmarks;
+      const expectOnly = async (v: ListedVersion): Promise<void> => {
+        const cursors = await fx.sender.listReplicationCursors('job1', signal());
+        expect([...cursors.keys()]).toEqual([a]);
+        expect(cursors.get(a)?.guid).toBe(v.guid);
+        if (bookmarks) {
+          const job1Bookmarks = (await versionsOf(fx.sender, a)).filter((x) => x.type === 'bookmark' && x.name.endsWith('_J_job1'));
+          expect(job1Bookmarks.map((b) => b.name)).toEqual([cursorBookmarkName(v.guid, 'job1')]);
+        } else if (fx.cursorMarks !== undefined) {
+          expect(await fx.cursorMarks(a, 'job1')).toEqual([v.name]);
+        }
+      };
+      await fx.sender.setReplicationCursor(a, s1, 'job1', signal());
+      await expectOnly(s1);
+      await fx.sender.setReplicationCursor(a, s2, 'job1', signal(), s1);
+      await expectOnly(s2);
+      await fx.sender.setReplicationCursor(a, s3, 'job1', signal());
+      await expectOnly(s3);
+      await fx.sender.setReplicationCursor(a, s3, 'job1', signal(), s3);
+      await expectOnly(s3);
     });
 
     it('refuses a cursor on a snapshot that does not exist', async () => {

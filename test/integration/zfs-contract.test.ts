@@ -7,6 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { isSameOrBelow } from '../../src/domain/dataset-name.js';
+import { cursorPropertyName } from '../../src/endpoint/cursor.js';
 import { createZfsEndpoint } from '../../src/endpoint/zfs-endpoint.js';
 import { endpointContract, type EndpointFixture } from '../endpoint/contract.js';
 import { createTestPools, describeWithZfs, mounted, readFiles, readSnapshotFiles, sh, type TestPools } from './helpers/real-zfs.js';
@@ -49,6 +50,10 @@ describeWithZfs('zfs endpoint on zfs-fuse pools', () => {
       async readContent(side, path, snapshot) {
         const fs = local(side, path);
         return snapshot === undefined ? readFiles(await mounted(fs)) : readSnapshotFiles(fs, snapshot);
+      },
+      async cursorMarks(path, jobId) {
+        const out = await sh('zfs', 'get', '-H', '-d', '1', '-s', 'local', '-o', 'name', cursorPropertyName(jobId), path);
+        return out.split('\n').filter((l) => l.length > 0).map((l) => l.slice(l.indexOf('@') + 1));
       },
       async receiverPoolFilesystems() {
         return (await sh('zfs', 'list', '-H', '-o', 'name', '-r', pools.pool('dst'))).split('\n').filter((l) => l.length > 0);

@@ -1,0 +1,54 @@
+import { cursorPropertyName, PLACEHOLDER_PROPERTY } from '../endpoint/cursor.js';
+import type { EndpointListing } from '../endpoint/endpoint.js';
+import type { ListedVersion } from '../domain/version.js';
+import { filesystemsFromRows, RESUME_TOKEN_PROPERTY } from './list-filesystems.js';
+import { runListing } from './listing.js';
+import { versionsFromRows } from './parse-versions.js';
+import { parsePropertyRows } from './property-rows.js';
+import { checkJob, cursorsFromBookmarks, cursorsFromPropertyRows } from './replication-cursor.js';
+import { getPropertiesArgs, VERSION_PROPERTIES } from './zfs-args.js';
+import type { ZfsContext } from './zfs-context.js';
+
+const versionProperties: ReadonlySet<string> = new Set(VERSION_PROPERTIES);
+
+/**
+ * Everything planning and pruning need from one side in ONE `zfs get -Hp -r` process: the type
+ * and placeholder mark of each dataset (filesystems), the version properties (snapshots and, on
+ * OpenZFS, bookmarks), the resume token where receives resume, and the job's cursor property where
+ * there are no bookmarks (where there are, the cursors are bookmarks, already in the listing).
+ * Built from the rows by the same functions as `listFilesystems`, `listVersions` and
+ * `listReplicationCursors`, so the answer equals theirs.
+ */
+export async function listAll(ctx: ZfsContext, jobId: string, signal: AbortSignal): Promise<EndpointListing> {
+  checkJob(jobId);
+  const features = await ctx.features(signal);
+  const cursorProperty = features.bookmarks ? undefined : cursorPropertyName(jobId);
+  const properties = [
+    'type',
+    PLACEHOLDER_PROPERTY,
+    ...VERSION_PROPERTIES,
+    ...(features.resumableReceive ? [RESUME_TOKEN_PROPERTY] : []),
+    ...(cursorProperty !== undefined ? [cursorProperty] : []),
+  ];
+  const types = features.getTypeFilter ? ['filesystem', 'volume', 'snapshot', ...(features.bookmarks ? ['bookmark'] : [])] : undefined;
+  const args = getPropertiesArgs({ properties, roots: ctx.roots, depth: 'recursive', withSource: true, types });
+  const out = await runListing(ctx, args, signal);
+  const command = ['zfs', ...args];
+  const rows = parsePropertyRows(out.stdout, { command, properties, withSource: true });
+
+  const filesystems = filesystemsFromRows(rows);
+  const allVersions = versionsFromRows(rows.filter((r) => versionProperties.has(r.property)), command);
+  const versions = new Map<string, ListedVersion[]>();
+  for (const fs of filesystems) {
+    const list = allVersions.get(fs.path);
+    if (!fs.placeholder && list !== undefined) versions.set(fs.path, list);
+  }
+  const cursors =
+    cursorProperty !== undefined
+      ? cursorsFromPropertyRows(rows, cursorProperty, command)
+      : cursorsFromBookmarks(
+          [...allVersions].flatMap(([filesystem, list]) => list.map((version) => ({ filesystem, version }))),
+          jobId,
+        );
+  return { filesystems, versions, cursors };
+}
