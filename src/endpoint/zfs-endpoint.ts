@@ -55,6 +55,23 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): P
   });
 }
 
+/** Feature probes by transport: endpoints on one transport (a local sender and receiver) run one probe. */
+const probes = new WeakMap<Transport, Promise<ZfsFeatures>>();
+
+/** The transport's probe, run once, detached from any one caller's signal; a failed probe is retried next time. */
+function sharedProbe(transport: Transport): Promise<ZfsFeatures> {
+  let probe = probes.get(transport);
+  if (probe === undefined) {
+    const started: Promise<ZfsFeatures> = detectFeatures(transport, new AbortController().signal).catch((err: unknown) => {
+      if (probes.get(transport) === started) probes.delete(transport);
+      throw err;
+    });
+    probe = started;
+    probes.set(transport, probe);
+  }
+  return probe;
+}
+
 /**
  * The endpoint on a real ZFS pool, local or over ssh, with the real dataset names: no filter and no
  * root. Listings are batched into one `zfs get` process each; streams flow through Node with
@@ -64,15 +81,7 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
   const transport = options.transport ?? createLocalTransport();
   const roots = [...(options.roots ?? [])];
   for (const r of roots) checkName(r, 'filesystem');
-  let probe: Promise<ZfsFeatures> | undefined;
-  const features = (signal: AbortSignal): Promise<ZfsFeatures> => {
-    // The probe runs once, detached from any one caller's signal; a failed probe is retried next time.
-    probe ??= detectFeatures(transport, new AbortController().signal).catch((err: unknown) => {
-      probe = undefined;
-      throw err;
-    });
-    return raceAbort(probe, signal, 'zfs feature probe');
-  };
+  const features = (signal: AbortSignal): Promise<ZfsFeatures> => raceAbort(sharedProbe(transport), signal, 'zfs feature probe');
   const ctx: ZfsContext = { transport, features, roots };
   const requireHolds = async (what: string, dataset: string, signal: AbortSignal): Promise<void> => {
     if (!(await features(signal)).holds) throw new EndpointError(`cannot ${what} ${dataset}: this zfs has no holds`, { kind: 'unsupported', dataset });

@@ -9,15 +9,25 @@ export interface LocalTransportOptions {
 /** The default zfs program name, found on PATH. */
 export const DEFAULT_ZFS_PATH = 'zfs';
 
-/** A transport that runs zfs on this machine, with the arguments as an array (no shell). */
+// One transport per program: endpoints on the same one share its feature probe (a local sender and receiver).
+const byPath = new Map<string, Transport>();
+
+/**
+ * A transport that runs zfs on this machine, with the arguments as an array (no shell). The same
+ * program gives the same (stateless) transport object, so endpoints built on it probe zfs once.
+ */
 export function createLocalTransport(options: LocalTransportOptions = {}): Transport {
   const zfsPath = options.zfsPath ?? DEFAULT_ZFS_PATH;
   if (zfsPath.length === 0) throw new TypeError('local transport: zfsPath is empty');
-  return {
+  const known = byPath.get(zfsPath);
+  if (known !== undefined) return known;
+  const transport: Transport = Object.freeze({
     name: 'local',
     remote: false,
     zfsCommand(args: readonly string[]): SpawnCommand {
       return { file: zfsPath, args: [...args] };
     },
-  };
+  });
+  byPath.set(zfsPath, transport);
+  return transport;
 }

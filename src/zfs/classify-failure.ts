@@ -42,6 +42,9 @@ const rules: readonly Rule[] = [
   },
   { pattern: /timed out|timeout/i, kind: 'timeout' },
   { pattern: /killed by signal|terminated by signal|\bKilled\b/, kind: 'killed' },
+  // zfs send -i of a base that is not an ancestor of the snapshot: on the sender this means the
+  // planned base was destroyed and re-created since planning, a stale plan like a missing snapshot.
+  { pattern: /not an earlier snapshot from the same fs/i, kind: 'dataset-not-found' },
   { pattern: /dataset does not exist|no such pool|no such dataset|could not find any snapshots|does not exist/i, kind: 'dataset-not-found' },
   { pattern: /invalid dataset name|invalid character|name is too long|trailing slash/i, kind: 'invalid-name' },
   { pattern: /invalid option|unrecognized command|unrecognized option|not supported|operation not applicable|pool must be upgraded/i, kind: 'unsupported' },

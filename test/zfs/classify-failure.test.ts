@@ -12,6 +12,10 @@ describe('classifyFailure', () => {
     ['cannot receive new filesystem stream: invalid backup stream\n', 'stream-broken', 'transient'],
     ["warning: cannot send 'p/f@s': Broken pipe\n", 'stream-broken', 'transient'],
     ["cannot open 'p/f@nope': dataset does not exist\n", 'dataset-not-found', 'permanent'],
+    // zfs-fuse 0.7's words for a send whose planned snapshot or base is gone or was re-created.
+    ['WARNING: could not send p/f@nope: does not exist\n', 'dataset-not-found', 'permanent'],
+    ["warning: cannot send 'p/f@s2': incremental source (@nope) does not exist\n", 'dataset-not-found', 'permanent'],
+    ["warning: cannot send 'p/f@s3': not an earlier snapshot from the same fs\n", 'dataset-not-found', 'permanent'],
     ["cannot open 'p/f@a,b': invalid dataset name\n", 'invalid-name', 'permanent'],
     ["invalid option 'n'\nusage:\n", 'unsupported', 'permanent'],
     ['something nobody expected\n', 'unknown', 'permanent'],
