@@ -9,7 +9,7 @@ import type { ReplicationJob } from '../../src/runner/replication-job.js';
 import { createLocalTransport } from '../../src/transport/local-transport.js';
 
 /** The built CLI, relative to the repository root (`npm run build`). */
-export const CLI_PATH = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+export const CLI_PATH = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 
 /** True when `npm run build` has produced the CLI. */
 export function cliBuilt(): boolean {

@@ -133,15 +133,32 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
     async receive(request: ReceiveRequest, signal): Promise<void> {
       const fs = checkName(request.filesystem, 'filesystem');
       const target = checkName(versionFullName(fs, request.to), 'snapshot');
+      let prepared = { replacesPlaceholder: false };
       try {
         const f = await features(signal);
-        const prepared = request.from === undefined ? await prepareFullReceive(ctx, fs, signal) : { replacesPlaceholder: false };
+        if (request.from === undefined) prepared = await prepareFullReceive(ctx, fs, signal);
         const args = receiveArgs(target, { force: prepared.replacesPlaceholder, resumable: f.resumableReceive });
         await runZfsWithInput(transport, args, request.stream, { signal, dataset: target });
         if (prepared.replacesPlaceholder) await unmarkPlaceholder(ctx, fs, signal);
       } catch (err) {
         // Whatever failed before the stream was consumed, the sender must not be left writing into nothing.
         if (!request.stream.destroyed) request.stream.destroy();
+        // A child's receive running at the same time may have created this filesystem as its
+        // placeholder parent after we looked: the next attempt receives onto the placeholder.
+        if (
+          request.from === undefined &&
+          !prepared.replacesPlaceholder &&
+          err instanceof EndpointError &&
+          err.kind === 'dataset-exists' &&
+          !signal.aborted &&
+          (await prepareFullReceive(ctx, fs, signal).then((t) => t.replacesPlaceholder, () => false))
+        ) {
+          throw new EndpointError(`${fs} became a placeholder while the receive started (a child was received at the same time); retry`, {
+            kind: 'dataset-busy',
+            dataset: fs,
+            cause: err,
+          });
+        }
         throw err;
       }
     },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The built CLI (`npm run build`); `XREPL_E2E_CLI` may name another entry point (e.g. `--import tsx src/cli/main.ts`). */
-export const CLI_ARGS = process.env['XREPL_E2E_CLI']?.split(' ') ?? [resolve('dist/src/cli/main.js')];
+export const CLI_ARGS = process.env['XREPL_E2E_CLI']?.split(' ') ?? [resolve('dist/cli/main.js')];
 
 
 /** A daemon started from the CLI, with what it logged so far. */

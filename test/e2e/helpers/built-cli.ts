@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, '../../..');
 /** The built command, as `npm install -g` would link it. */
-export const CLI = join(ROOT, 'dist/src/cli/main.js');
+export const CLI = join(ROOT, 'dist/cli/main.js');
 
 const run = promisify(execFile);
 
