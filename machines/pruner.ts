@@ -83,6 +83,7 @@ export const prunerMachine = setup({
     isRetryableError: ({ context }, params: { error: unknown }) =>
       problemFrom(params.error, 0).errorClass === 'transient' && context.attempts + 1 < context.retry.maxAttempts,
     hasNothingToDestroy: ({ context }) => !hasPending(context.filesystems),
+    hasNoRules: ({ context }) => context.rules.length === 0,
     canRetryPending: ({ context }) => hasPending(context.filesystems) && context.attempts + 1 < context.retry.maxAttempts,
     destroyedSomething: ({ event }) => event.type === 'destroy.reported' && event.results.some((r) => !r.problem),
   },
@@ -170,6 +171,8 @@ export const prunerMachine = setup({
   states: {
     plan: {
       description: 'Lists the side (versions, holds and cursors) and applies the keep rules.',
+      // No rules destroy nothing: then there is nothing to list either.
+      always: { guard: 'hasNoRules', target: 'done', actions: 'madeProgress' },
       invoke: {
         src: 'listPruneState',
         input: ({ context }) => ({ side: context.side, jobId: context.jobId }),

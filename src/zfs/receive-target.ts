@@ -8,7 +8,10 @@ import type { ZfsContext } from './zfs-context.js';
 
 /** What a full receive into a filesystem needs to know beforehand. */
 export interface FullReceiveTarget {
-  /** The filesystem exists as a placeholder: receive with `-F` and unmark it after. */
+  /**
+   * The filesystem exists but holds nothing replicated (a placeholder, or an empty leftover of an
+   * interrupted receive): receive with `-F` and unmark it after.
+   */
   replacesPlaceholder: boolean;
 }
 
@@ -21,8 +24,9 @@ export function selfAndAncestors(filesystem: string): string[] {
 /**
  * Prepares a full receive: looks at the filesystem and its ancestors in one `zfs get`, creates
  * the missing ancestors (pool excluded) as placeholders, top down, and says whether the target
- * is a placeholder that the stream may replace. An existing real filesystem is left for zfs to
- * refuse ("destination exists"), so replicated data is never overwritten.
+ * is a placeholder (or snapshot-less leftover) that the stream may replace. An existing filesystem
+ * with snapshots is left for zfs to refuse ("destination exists"), so replicated data is never
+ * overwritten.
  */
 export async function prepareFullReceive(ctx: ZfsContext, filesystem: string, signal: AbortSignal): Promise<FullReceiveTarget> {
   const chain = selfAndAncestors(filesystem);
@@ -38,7 +42,12 @@ export async function prepareFullReceive(ctx: ZfsContext, filesystem: string, si
     // Another receive may have created the same parent meanwhile; that is as good.
     if (!attempt.ok && attempt.error.kind !== 'dataset-exists') throw attempt.error;
   }
-  return { replacesPlaceholder: isPlaceholderRow(existing.get(filesystem)) };
+  const target = existing.get(filesystem);
+  if (target === undefined || isPlaceholderRow(target)) return { replacesPlaceholder: target !== undefined };
+  // An existing filesystem without a single snapshot holds nothing replicated: zfs-fuse leaves one
+  // behind when a full receive is killed early. Receiving onto it is safe and is the only way on.
+  const below = await getRows(ctx, { properties: ['guid'], roots: [filesystem], depth: 1, withSource: false }, signal);
+  return { replacesPlaceholder: !below.some((r) => r.name.startsWith(`${filesystem}@`)) };
 }
 
 /** After a stream replaced a placeholder: it is now real data, and mountable like any other. */

@@ -77,8 +77,9 @@ export async function listReplicationCursors(ctx: ZfsContext, jobId: string, sig
 }
 
 /**
- * Moves the job's cursor on one filesystem to the version; older cursors of the job are removed
- * after. `previous`, the cursor the caller listed, lets the property cursor skip its lookup.
+ * Moves the job's cursor on one filesystem to the version. Bookmark cursors: older ones of the job are
+ * destroyed after. Property cursors: `previous`, the cursor the caller listed, lets a forward move be
+ * a single `zfs set`; without it every other mark of the job is cleared.
  */
 export async function setReplicationCursor(
   ctx: ZfsContext,
@@ -112,18 +113,14 @@ export async function setReplicationCursor(
   }
   const property = cursorPropertyName(jobId);
   if (previous !== undefined && previous.type === 'snapshot' && compareVersions(previous, version) <= 0) {
-    // The caller listed the old mark: set the new one, then clear the old (2 processes, no lookup).
-    // Set first: a crash in between leaves both marks, and listing takes the newer. zfs refuses
-    // the set when the snapshot is gone (dataset-not-found); a snapshot re-created under the same
-    // name gets a mark whose value is not its guid, which listing ignores. Moving backwards takes
-    // the lookup below instead, so no stray newer mark from an earlier crash can outrank the new one.
+    // The caller listed the old mark and the cursor moves forward: one `zfs set`, no lookup and no
+    // clearing. Listing takes the newest mark, so an older mark is stale but harmless — it can only
+    // make the cursor look older (fewer snapshots counted as replicated), never newer — and it goes
+    // with its snapshot when that is pruned. zfs refuses the set when the snapshot is gone
+    // (dataset-not-found); a snapshot re-created under the same name gets a mark whose value is not
+    // its guid, which listing ignores. Moving backwards takes the lookup below, which clears every
+    // other mark, so no newer stray mark can outrank the new one.
     await runZfs(ctx.transport, setPropertyArgs(property, version.guid.toString(), target), { signal, dataset: target });
-    if (previous.guid !== version.guid) {
-      const old = checkName(versionFullName(filesystem, previous), 'snapshot');
-      const attempt = await attemptZfs(ctx.transport, inheritPropertyArgs(property, old), { signal, dataset: old });
-      // The old snapshot may have been pruned meanwhile: its mark went with it.
-      if (!attempt.ok && attempt.error.kind !== 'dataset-not-found') throw attempt.error;
-    }
     return;
   }
   const rows = await getRows(ctx, { properties: ['guid', property], roots: [filesystem], depth: 1, withSource: true }, signal);

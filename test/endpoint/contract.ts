@@ -297,7 +297,11 @@ export function endpointContract(name: string, factory: EndpointFixtureFactory):
           const job1Bookmarks = (await versionsOf(fx.sender, a)).filter((x) => x.type === 'bookmark' && x.name.endsWith('_J_job1'));
           expect(job1Bookmarks.map((b) => b.name)).toEqual([cursorBookmarkName(v.guid, 'job1')]);
         } else if (fx.cursorMarks !== undefined) {
-          expect(await fx.cursorMarks(a, 'job1')).toEqual([v.name]);
+          // Marks older than the cursor may stay (they only make the cursor look older); none is newer.
+          const marks = await fx.cursorMarks(a, 'job1');
+          expect(marks).toContain(v.name);
+          const order = ['s1', 's2', 's3'];
+          expect(marks.filter((m) => order.indexOf(m) > order.indexOf(v.name))).toEqual([]);
         }
       };
       await fx.sender.setReplicationCursor(a, s1, 'job1', signal());

@@ -165,4 +165,19 @@ describeWithZfs('real transfers between zfs-fuse pools', () => {
     await transfer(fs, s1);
     await expectSameFiles(fs, 's1');
   });
+
+  it('a full receive replaces an empty leftover filesystem (no snapshots), but never one with snapshots', async () => {
+    const fs = await makeFilesystem('leftover', 1);
+    const s1 = await newestOf(fs);
+    // What an interrupted receive can leave on zfs-fuse: the filesystem, empty, without snapshots.
+    await sh('zfs', 'create', '-p', `${root}/${fs}`);
+    await transfer(fs, s1);
+    await expectSameFiles(fs, 's1');
+    // Now it holds a replicated snapshot: another full receive must be refused.
+    await sh('zfs', 'snapshot', `${fs}@s2`);
+    const s2 = await newestOf(fs);
+    const error = await transfer(fs, s2).then(() => undefined, (e: unknown) => e);
+    expect((error as EndpointError).kind).toBe('dataset-exists');
+    expect((await snapshotsOf(receiver, fs)).map((v) => v.name)).toEqual(['s1']);
+  });
 });

@@ -61,3 +61,15 @@ describe('pruner machine', () => {
     expect(out.problem?.message).toMatch(/watchdog/);
   });
 });
+
+describe('pruner machine without rules', () => {
+  beforeEach(useEngineFakeTimers);
+  afterEach(() => vi.useRealTimers());
+
+  it('lists nothing and destroys nothing', async () => {
+    const world = makeWorld(2, 3);
+    const out = await drive(runPruner(world, 'sender', []).done, 1_000);
+    expect(out.state).toBe('done');
+    expect(world.src.calls.count()).toBe(0);
+  });
+});
