@@ -46,8 +46,9 @@ async function transferStep(
   const { path, step } = input;
   let resumeToken = step.resumeToken;
   if (resumeToken === undefined && mayHavePartial && (await receiver.capabilities(signal)).resumableReceive) {
-    const infos = await receiver.listFilesystems(signal);
-    resumeToken = infos.find((f) => f.path === path)?.resumeToken;
+    const info = (await receiver.listFilesystems(signal)).find((f) => f.path === path);
+    // A partial stream to another snapshot cannot continue this step (see planFilesystems).
+    if (info?.resumeTokenGuid === undefined || info.resumeTokenGuid === step.to.guid) resumeToken = info?.resumeToken;
   }
   const source = await sender.send({ filesystem: path, from: step.from, to: step.to, resumeToken }, signal);
   let bytes = 0;

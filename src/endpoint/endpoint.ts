@@ -11,6 +11,11 @@ export interface FilesystemInfo {
   placeholder: boolean;
   /** Receiver only: the token of a partially received stream, where the endpoint can resume. */
   resumeToken?: string | undefined;
+  /**
+   * Receiver only, where the endpoint can read it from the token: the guid of the snapshot the
+   * partial stream leads to. Planning resumes only a stream that leads where the plan goes.
+   */
+  resumeTokenGuid?: bigint | undefined;
 }
 
 /** A send of one step: full when `from` is absent, incremental from `from` otherwise. */

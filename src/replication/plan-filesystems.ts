@@ -16,8 +16,13 @@ export interface PlanningListing {
   senderCursors: ReadonlyMap<string, FilesystemVersion>;
 }
 
-function stepsAlong(path: readonly FilesystemVersion[], firstIsFull: boolean, resumeToken: string | undefined): PlannedStep[] {
+function stepsAlong(path: readonly FilesystemVersion[], firstIsFull: boolean, receiver: FilesystemInfo | undefined): PlannedStep[] {
   const steps: PlannedStep[] = [];
+  // Resume a partial stream only where it leads to the first step's snapshot (when the receiver can
+  // tell): a stream to another snapshot cannot continue this plan, and a fresh send replaces it.
+  const first = firstIsFull ? path[0] : path[1];
+  const tokenGuid = receiver?.resumeTokenGuid;
+  const resumeToken = tokenGuid === undefined || tokenGuid === first?.guid ? receiver?.resumeToken : undefined;
   const transfer = (from: FilesystemVersion | undefined, to: FilesystemVersion): PlannedStep => ({
     kind: 'transfer',
     from,
@@ -61,11 +66,10 @@ export function planFilesystems(listing: PlanningListing, policy: InitialReplica
     const senderVersions = listing.senderVersions.get(path) ?? [];
     // A placeholder holds no replicated data: plan as if the receiver had nothing.
     const receiverVersions = rinfo && !rinfo.placeholder ? (listing.receiverVersions.get(path) ?? []) : [];
-    const resumeToken = rinfo?.resumeToken;
     const cursor = listing.senderCursors.get(path);
     const result = incrementalPath(receiverVersions, senderVersions);
     if (result.ok) {
-      entries.push(entry(path, stepsAlong(result.path, false, resumeToken), { cursor }));
+      entries.push(entry(path, stepsAlong(result.path, false, rinfo), { cursor }));
       continue;
     }
     const conflict = result.conflict;
@@ -93,7 +97,7 @@ export function planFilesystems(listing: PlanningListing, policy: InitialReplica
           entries.push(entry(path, [], { status: 'permanentError', problem: permanentProblem('conflict', why, now, path) }));
         } else {
           const initial = initialReplicationPath(senderVersions, policy);
-          entries.push(entry(path, stepsAlong(initial, true, resumeToken), { cursor }));
+          entries.push(entry(path, stepsAlong(initial, true, rinfo), { cursor }));
         }
         break;
       }

@@ -36,7 +36,12 @@ function faultArb(kinds: readonly FaultKind[]) {
     times: fc.integer({ min: 1, max: 2 }),
     kind: fc.constantFrom(...kinds),
     afterBytes: fc.integer({ min: 1, max: 400 }),
-  }).map(({ side, callIndex, ...rest }): GeneratedFault & { side: 'src' | 'dst' } => {
+  }).map(({ side: drawn, callIndex, ...rest }): GeneratedFault & { side: 'src' | 'dst' } => {
+    // A snapshot destroyed on the sender while its stream is being received leaves the receiver
+    // with a snapshot the sender no longer has: a real divergence, which xrepl reports and does not
+    // resolve by destroying receiver data. Destroys happen at sender calls: between planning and
+    // the send that would need the snapshot.
+    const side = rest.kind === 'destroyUnsent' ? 'src' : drawn;
     const calls = side === 'src' ? senderCalls : receiverCalls;
     return { side, call: calls[callIndex % calls.length] as EndpointMethod, ...rest };
   });

@@ -142,7 +142,10 @@ export class MemoryPool implements Endpoint {
     return this.filesystems().map((path) => {
       const fs = this.requireFilesystem(path);
       const info: FilesystemInfo = { path, placeholder: isPlaceholder(fs) };
-      if (fs.partial !== undefined) info.resumeToken = fs.partial.token;
+      if (fs.partial !== undefined) {
+        info.resumeToken = fs.partial.token;
+        info.resumeTokenGuid = decodeResumeToken(fs.partial.token)?.toGuid;
+      }
       return info;
     });
   }
