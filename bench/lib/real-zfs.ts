@@ -4,11 +4,11 @@
  * logging `zfs` wrapper that counts processes, and the replication check.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
+import { createFileBackedPools, type FileBackedPools } from '../../test/integration/helpers/file-backed-pools.js';
 
 /** The real zfs program the wrapper execs. */
 export const REAL_ZFS = '/usr/sbin/zfs';
@@ -27,50 +27,11 @@ export async function shell(command: string, env: Record<string, string> = {}): 
 }
 
 /** Pools made for one benchmark, plus a scratch folder. */
-export interface BenchPools {
-  tag: string;
-  dir: string;
-  pool(suffix: string): string;
-  destroy(): Promise<void>;
-}
+export type BenchPools = FileBackedPools;
 
-/** Creates one sparse file-backed pool per suffix. */
-export async function createBenchPools(suffixes: readonly string[], imageBytes: number): Promise<BenchPools> {
-  const tag = `xrepl_b${randomBytes(4).toString('hex')}`;
-  const dir = await mkdtemp(join(tmpdir(), `${tag}-`));
-  const made: string[] = [];
-  const pools: BenchPools = {
-    tag,
-    dir,
-    pool(suffix: string): string {
-      const name = `${tag}_${suffix}`;
-      if (!made.includes(name)) throw new Error(`no bench pool with suffix ${suffix}`);
-      return name;
-    },
-    async destroy(): Promise<void> {
-      for (const name of made) {
-        for (let i = 0; i < 20; i++) {
-          const r = await execa('zpool', ['destroy', '-f', name], { reject: false });
-          if (r.exitCode === 0 || /no such pool/.test(r.stderr)) break;
-          await sleep(500);
-        }
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  try {
-    for (const suffix of suffixes) {
-      const image = join(dir, `${suffix}.img`);
-      await execa('truncate', ['-s', String(imageBytes), image]);
-      const name = `${tag}_${suffix}`;
-      await sh('zpool', 'create', name, image);
-      made.push(name);
-    }
-  } catch (error) {
-    await pools.destroy();
-    throw error;
-  }
-  return pools;
+/** Creates one sparse file-backed pool per suffix, named `xrepl_b<random>_<suffix>`. */
+export function createBenchPools(suffixes: readonly string[], imageBytes: number): Promise<BenchPools> {
+  return createFileBackedPools('xrepl_b', suffixes, imageBytes);
 }
 
 /** Destroys a dataset tree, retrying while zfs-fuse still calls it busy. */

@@ -5,11 +5,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
+import { createFileBackedPools, type FileBackedPools } from './file-backed-pools.js';
 import { describe, it } from 'vitest';
 
 /** Set to 1 (by `.ci/run`) to make a missing zfs a failure instead of a skip. */
@@ -51,49 +51,14 @@ export async function sh(program: 'zfs' | 'zpool', ...args: string[]): Promise<s
 }
 
 /** Pools made for one test file. */
-export interface TestPools {
-  /** The random part shared by every pool name of this run, for `pgrep -f`. */
-  tag: string;
-  /** Pool name per suffix. */
-  pool(suffix: string): string;
-  destroy(): Promise<void>;
-}
+export type TestPools = FileBackedPools;
 
 /** Size of each pool image; zfs-fuse needs at least 64 MiB. */
 const POOL_IMAGE_BYTES = 96 * 1024 * 1024;
 
 /** Creates one file-backed pool per suffix, named `xrepl_t<random>_<suffix>`. */
-export async function createTestPools(suffixes: readonly string[]): Promise<TestPools> {
-  const tag = `xrepl_t${randomBytes(4).toString('hex')}`;
-  const dir = await mkdtemp(join(tmpdir(), `${tag}-`));
-  const made: string[] = [];
-  for (const suffix of suffixes) {
-    const image = join(dir, `${suffix}.img`);
-    await writeFile(image, '');
-    await execa('truncate', ['-s', String(POOL_IMAGE_BYTES), image]);
-    const name = `${tag}_${suffix}`;
-    await sh('zpool', 'create', name, image);
-    made.push(name);
-  }
-  return {
-    tag,
-    pool(suffix: string): string {
-      const name = `${tag}_${suffix}`;
-      if (!made.includes(name)) throw new Error(`no test pool with suffix ${suffix}`);
-      return name;
-    },
-    async destroy(): Promise<void> {
-      for (const name of made) {
-        // A pool whose datasets are still being unmounted is busy for a moment.
-        for (let i = 0; i < 20; i++) {
-          const r = await execa('zpool', ['destroy', '-f', name], { reject: false });
-          if (r.exitCode === 0 || /no such pool/.test(r.stderr)) break;
-          await sleep(500);
-        }
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+export function createTestPools(suffixes: readonly string[]): Promise<TestPools> {
+  return createFileBackedPools('xrepl_t', suffixes, POOL_IMAGE_BYTES);
 }
 
 /** The mountpoint of a filesystem, mounting it first when it is not mounted. */
