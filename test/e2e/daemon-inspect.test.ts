@@ -1,20 +1,9 @@
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createInspectorServer } from '@statelyai/inspect/server';
 import { createWebSocketReceiver, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { ensureBuilt } from './helpers/built-cli.js';
 import { daemonConfigDir, runCli, startDaemonProcess } from './daemon-cli.js';
-
-// A port the kernel says is free right now, on loopback.
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 describe('xrepl daemon --inspect (built CLI)', () => {
   beforeAll(ensureBuilt);

@@ -1,17 +1,7 @@
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port.js';
 import { describe, expect, it } from 'vitest';
 import { createWebSocketReceiver, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { main } from '../../examples/inspector/main.js';
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 describe('examples/inspector', () => {
   it('replicates once while a receiver on the relay sees the job actor snapshots', async () => {
