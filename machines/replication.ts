@@ -72,6 +72,8 @@ export type ReplicationEvent =
 export interface ReplicationContext extends ReplicationMachineInput {
   /** The sender's listing, kept only until the plan is made. */
   senderListing: EndpointListing | undefined;
+  /** The receiver's listing, kept only until the plan is made. */
+  receiverListing: EndpointListing | undefined;
   /** Per-filesystem plans and states, in path order. */
   entries: EntryTable;
   /** path → index into entries. */
@@ -208,14 +210,15 @@ export const replicationMachine = setup({
       problem: problemFrom(params.error, context.now()),
       sleepUntil: undefined,
     })),
-    planFromListings: assign(({ context }, params: { receiver: EndpointListing }) => {
+    planFromListings: assign(({ context }) => {
       const sender = context.senderListing;
+      const receiver = context.receiverListing;
       const planned = planFilesystems(
         {
           senderFilesystems: sender?.filesystems ?? [],
-          receiverFilesystems: params.receiver.filesystems,
+          receiverFilesystems: receiver?.filesystems ?? [],
           senderVersions: sender?.versions ?? new Map(),
-          receiverVersions: params.receiver.versions,
+          receiverVersions: receiver?.versions ?? new Map(),
           senderCursors: sender?.cursors ?? new Map(),
         },
         context.initialReplication,
@@ -230,6 +233,7 @@ export const replicationMachine = setup({
         replanWaiting: 0,
         // The listings are only needed to plan; drop them so snapshots stay small.
         senderListing: undefined,
+        receiverListing: undefined,
       };
     }),
     recordEstimate: assign(({ context }, params: EstimateReportedEvent) => {
@@ -353,6 +357,7 @@ export const replicationMachine = setup({
   context: ({ input }) => ({
     ...input,
     senderListing: undefined,
+    receiverListing: undefined,
     entries: EntryTable.from([]),
     indexOf: new Map(),
     queue: { order: [], position: 0, waiting: [] },
@@ -379,31 +384,52 @@ export const replicationMachine = setup({
     planning: {
       description: 'Lists both sides in batched calls and plans every filesystem; each answer is progress.',
       entry: 'startPlanning',
-      initial: 'listingSender',
+      initial: 'listing',
       states: {
-        listingSender: {
-          description: "Lists the sender's filesystems, versions and this job's cursors in one batched call.",
-          invoke: {
-            src: 'listSide',
-            input: ({ context }) => ({ side: 'sender' as const, jobId: context.jobId }),
-            onDone: {
-              target: 'listingReceiver',
-              actions: [assign({ senderListing: ({ event }) => event.output }), 'madeProgress'],
+        listing: {
+          description: 'Lists both sides at once, each in one batched call; planning starts when both have answered.',
+          type: 'parallel',
+          states: {
+            sender: {
+              description: "The sender's filesystems, versions and this job's cursors.",
+              initial: 'listing',
+              states: {
+                listing: {
+                  description: "Lists the sender's filesystems, versions and this job's cursors in one batched call.",
+                  invoke: {
+                    src: 'listSide',
+                    input: ({ context }) => ({ side: 'sender' as const, jobId: context.jobId }),
+                    onDone: {
+                      target: 'listed',
+                      actions: [assign({ senderListing: ({ event }) => event.output }), 'madeProgress'],
+                    },
+                    onError: planningFailure,
+                  },
+                },
+                listed: { description: 'The sender has answered.', type: 'final' },
+              },
             },
-            onError: planningFailure,
-          },
-        },
-        listingReceiver: {
-          description: "Lists the receiver's filesystems and versions (in the sender's namespace), then plans every filesystem.",
-          invoke: {
-            src: 'listSide',
-            input: ({ context }) => ({ side: 'receiver' as const, jobId: context.jobId }),
-            onDone: {
-              target: 'estimating',
-              actions: [{ type: 'planFromListings', params: ({ event }) => ({ receiver: event.output }) }, 'madeProgress'],
+            receiver: {
+              description: "The receiver's filesystems and versions, in the sender's namespace.",
+              initial: 'listing',
+              states: {
+                listing: {
+                  description: "Lists the receiver's filesystems and versions in one batched call.",
+                  invoke: {
+                    src: 'listSide',
+                    input: ({ context }) => ({ side: 'receiver' as const, jobId: context.jobId }),
+                    onDone: {
+                      target: 'listed',
+                      actions: [assign({ receiverListing: ({ event }) => event.output }), 'madeProgress'],
+                    },
+                    onError: planningFailure,
+                  },
+                },
+                listed: { description: 'The receiver has answered.', type: 'final' },
+              },
             },
-            onError: planningFailure,
           },
+          onDone: { target: 'estimating', actions: ['planFromListings', 'madeProgress'] },
         },
         estimating: {
           description: 'Asks the sender for size estimates, a bounded number at once; each answer is progress.',

@@ -49,7 +49,7 @@ function stepReport(s: PlannedStep): StepReport {
   };
 }
 
-/** The leaf state name of a (possibly nested) state value, e.g. `planning` for `{ planning: 'listingSender' }`. */
+/** The top-level state name of a (possibly nested) state value, e.g. `planning` for `{ planning: 'estimating' }`. */
 export function topState(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') return Object.keys(value)[0] ?? 'unknown';
