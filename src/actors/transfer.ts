@@ -1,8 +1,11 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { fromEventObservable } from 'xstate';
 import type { TransferInput, TransferProgressEvent } from '../../machines/filesystem.js';
 import type { EndpointPair } from './endpoint-pair.js';
 import { observableTask } from './observable-task.js';
+
+/** Bytes buffered between the two sides of a transfer. */
+export const STREAM_BUFFER_BYTES = 4 * 2 ** 20;
 
 /** Default minimum time between byte-count reports, in ms. */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
@@ -50,11 +53,13 @@ async function transferStep(
     // A partial stream to another snapshot cannot continue this step (see planFilesystems).
     if (info?.resumeTokenGuid === undefined || info.resumeTokenGuid === step.to.guid) resumeToken = info?.resumeToken;
   }
-  const source = await sender.send({ filesystem: path, from: step.from, to: step.to, resumeToken }, signal);
   let bytes = 0;
   let reportedAt = now();
   let sendError: unknown;
   const counter = new Transform({
+    // Large buffers between zfs send and zfs recv: with the default 16 KiB, every 64 KiB read
+    // paused and resumed the pipe, which cost more CPU than the copy (BENCHMARKS.md, data path).
+    highWaterMark: STREAM_BUFFER_BYTES,
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
       bytes += chunk.length;
       const t = now();
@@ -65,21 +70,34 @@ async function transferStep(
       callback(null, chunk);
     },
   });
-  source.on('error', (error) => {
-    sendError ??= error;
-    counter.destroy(error);
-  });
   // The receive call reports a broken stream; this only keeps the error of a stream the
   // receiver never read (it failed or was aborted first) from crashing the process.
   counter.on('error', () => undefined);
-  source.pipe(counter);
+  // The receive starts while the sender starts and checks what it sends, as the two sides of a
+  // shell pipe do: waiting for the send first put a whole process start between them on every step.
+  let finished = false;
+  let source: Readable | undefined;
+  const failSend = (error: unknown): void => {
+    sendError ??= error;
+    counter.destroy(error instanceof Error ? error : new Error(String(error)));
+  };
+  void sender.send({ filesystem: path, from: step.from, to: step.to, resumeToken }, signal).then((stream) => {
+    source = stream;
+    if (finished) {
+      stream.destroy();
+      return;
+    }
+    stream.on('error', failSend);
+    stream.pipe(counter);
+  }, failSend);
   try {
     await receiver.receive({ filesystem: path, from: step.from, to: step.to, stream: counter }, signal);
   } catch (error) {
     // The sender's failure explains a broken stream better than the receiver's.
     throw sendError ?? error;
   } finally {
-    source.destroy();
+    finished = true;
+    source?.destroy();
   }
   emit({ type: 'transfer.progress', bytes });
 }

@@ -144,6 +144,9 @@ export async function runZfs(transport: Transport, args: readonly string[], opti
   return attempt;
 }
 
+/** Bytes a send stream buffers ahead of its reader. */
+export const SEND_BUFFER_BYTES = 4 * 2 ** 20;
+
 /**
  * Starts zfs and returns its stdout as a stream with backpressure (zfs blocks while the reader
  * is slow). The stream ends only after zfs exited successfully; when zfs fails, the stream is
@@ -153,7 +156,9 @@ export async function runZfs(transport: Transport, args: readonly string[], opti
 export function streamZfsOutput(transport: Transport, args: readonly string[], options: ZfsCallOptions): Readable {
   const { file, args: argv } = transport.zfsCommand(args);
   const command = [file, ...argv];
-  const out = new PassThrough();
+  // A large buffer keeps zfs's pipe read while the consumer catches up: with 16 KiB every read
+  // paused and resumed the pipe, costing more CPU than the copy (BENCHMARKS.md, data path).
+  const out = new PassThrough({ highWaterMark: SEND_BUFFER_BYTES });
   if (options.signal.aborted) {
     out.destroy(abortedError(command, options.dataset));
     return out;

@@ -101,7 +101,8 @@ describeWithZfs('real transfers between zfs-fuse pools', () => {
   });
 
   it('a zfs send killed mid-stream fails the receive, leaves nothing, and a rerun converges', async () => {
-    const fs = await makeFilesystem('killed', 3);
+    // Larger than the send buffer (SEND_BUFFER_BYTES), so zfs send is still running midway.
+    const fs = await makeFilesystem('killed', 12);
     const s1 = await newestOf(fs);
     const started = whenTrue();
     const stream = slowTap(await sender.send({ filesystem: fs, to: s1 }, live()), (n) => started.notify(n >= 256 * 1024));
@@ -148,7 +149,8 @@ describeWithZfs('real transfers between zfs-fuse pools', () => {
   });
 
   it('an abort in the middle of a transfer kills send and receive, leaves nothing, and a rerun converges', async () => {
-    const fs = await makeFilesystem('aborted', 3);
+    // Larger than the send buffer (SEND_BUFFER_BYTES), so both processes are still running midway.
+    const fs = await makeFilesystem('aborted', 12);
     const s1 = await newestOf(fs);
     const controller = new AbortController();
     const midway = whenTrue();
