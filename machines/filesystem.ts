@@ -6,6 +6,7 @@ import { retryDelay } from '../src/replication/retry-policy.js';
 import type { RetryPolicy } from '../src/runner/job-options.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
 import { advanceProgress, NO_PROGRESS, PROGRESS_SINK_ID, type ProgressRecord } from './progress.js';
+import { REPLICATION_SLOTS_ID, type SlotReleasedEvent } from './slot-release.js';
 
 /** What the replication machine hands a filesystem machine: one attempt at the remaining steps. */
 export interface FilesystemMachineInput {
@@ -116,6 +117,12 @@ export const filesystemMachine = setup({
     markReceived: assign({
       steps: ({ context }) => updateCurrentStep(context.steps, { received: true, resumeToken: undefined }),
     }),
+    releaseSlotAfterLastTransfer: enqueueActions(({ context, enqueue, system }) => {
+      if (!context.steps.every((s) => s.received || s.done)) return;
+      const slots = system.get(REPLICATION_SLOTS_ID);
+      const released: SlotReleasedEvent = { type: 'filesystem.transferred', path: context.path };
+      if (slots) enqueue.sendTo(slots, released);
+    }),
     markStepDone: assign(({ context }) => ({
       steps: updateCurrentStep(context.steps, { done: true }),
       cursor: context.steps[currentStepIndex(context.steps)]?.to ?? context.cursor,
@@ -181,7 +188,7 @@ export const filesystemMachine = setup({
               if (!step) throw new Error(`${context.path}: no step left to transfer`);
               return { path: context.path, step };
             },
-            onDone: { target: 'settingCursor', actions: ['markReceived', 'madeProgress'] },
+            onDone: { target: 'settingCursor', actions: ['markReceived', 'releaseSlotAfterLastTransfer', 'madeProgress'] },
             onError: [
               {
                 guard: { type: 'isStalePlanError', params: ({ event }) => ({ error: event.error }) },

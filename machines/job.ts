@@ -4,6 +4,7 @@ import { permanentProblem, type Problem } from '../src/replication/problem.js';
 import { advanceProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
 import { prunerMachine, type PrunerMachineInput, type PrunerMachineOutput } from './pruner.js';
 import { replicationMachine, type ReplicationMachineInput, type ReplicationMachineOutput } from './replication.js';
+import { REPLICATION_SLOTS_ID } from './slot-release.js';
 
 /** Input of a job: its parts' inputs, its interval and its watchdog. */
 export interface JobMachineInput {
@@ -177,6 +178,7 @@ export const jobMachine = setup({
           entry: 'armWatchdog',
           invoke: {
             id: 'replication',
+            systemId: REPLICATION_SLOTS_ID,
             src: 'replication',
             input: ({ context }) => context.replication,
             onDone: {

@@ -13,6 +13,7 @@ import type { InitialReplicationPolicy, RetryPolicy } from '../src/runner/job-op
 import { filesystemMachine, type FilesystemMachineOutput } from './filesystem.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
 import { advanceProgress, NO_PROGRESS, PROGRESS_SINK_ID, type ProgressRecord } from './progress.js';
+import type { SlotReleasedEvent } from './slot-release.js';
 
 /** Which endpoint a listing actor talks to. */
 export type Side = 'sender' | 'receiver';
@@ -65,6 +66,7 @@ export type ReplicationEvent =
   | { type: 'wakeup' }
   | { type: 'cancel'; reason: string }
   | EstimateReportedEvent
+  | SlotReleasedEvent
   | DoneActorEvent<FilesystemMachineOutput, string>
   | ErrorActorEvent<unknown, string>;
 
@@ -79,6 +81,8 @@ export interface ReplicationContext extends ReplicationMachineInput {
   /** path → index into entries. */
   indexOf: Map<string, number>;
   queue: QueueState;
+  /** Running filesystem machines that gave their slot back (only their cursor move is left). */
+  released: ReadonlySet<string>;
   /** Filesystem machines running now. */
   active: number;
   planningAttempts: number;
@@ -102,6 +106,14 @@ export function filesystemChildId(path: string): string {
 
 const DONE_PREFIX = 'xstate.done.actor.fs.';
 const ERROR_PREFIX = 'xstate.error.actor.fs.';
+
+/** The set without `path` (the same set when it was not there). */
+function withoutPath(set: ReadonlySet<string>, path: string): ReadonlySet<string> {
+  if (!set.has(path)) return set;
+  const next = new Set(set);
+  next.delete(path);
+  return next;
+}
 
 function withEntry(context: ReplicationContext, index: number, entry: FilesystemEntry): EntryTable {
   return context.entries.with(index, entry);
@@ -249,7 +261,7 @@ export const replicationMachine = setup({
       let entries = context.entries;
       let queue = context.queue;
       let active = context.active;
-      while (active < context.concurrency) {
+      while (active - context.released.size < context.concurrency) {
         const next = takeNext(entries, queue, now);
         if (!next) break;
         queue = next.queue;
@@ -294,6 +306,7 @@ export const replicationMachine = setup({
       enqueue.assign({
         entries: withEntry(context, index, updated),
         active: context.active - 1,
+        released: withoutPath(context.released, output.path),
         replanWaiting: context.replanWaiting + (waitsForPlan ? 1 : 0),
         queue: output.status === 'retryWait' && !output.needsReplan ? addWaiting(context.queue, index) : context.queue,
       });
@@ -309,7 +322,14 @@ export const replicationMachine = setup({
       enqueue.assign({
         entries: withEntry(context, index, { ...entry, status: 'permanentError', problem: { ...problem, kind: 'internal', errorClass: 'permanent' } }),
         active: context.active - 1,
+        released: withoutPath(context.released, path),
       });
+    }),
+    releaseSlot: assign(({ context }, params: { path: string }) => {
+      const index = context.indexOf.get(params.path);
+      // Only a running child's first release counts.
+      if (index === undefined || context.entries.get(index)?.status !== 'active' || context.released.has(params.path)) return {};
+      return { released: new Set([...context.released, params.path]) };
     }),
     startReplan: assign(({ context }) => ({ replans: context.replans + 1 })),
     giveUpReplanning: assign(({ context }) => ({
@@ -346,7 +366,7 @@ export const replicationMachine = setup({
             context.entries.toArray().map((e) => (e.status === 'active' ? { ...e, status: 'permanentError' as const, problem: { ...problem, dataset: e.path } } : e)),
           )
         : context.entries;
-      return { problem, entries, active: 0, sleepUntil: undefined };
+      return { problem, entries, active: 0, released: new Set<string>(), sleepUntil: undefined };
     }),
     markCompleted: assign({ outcome: 'completed' as const, finishedAt: ({ context }) => context.now() }),
     markFailed: assign({ outcome: 'permanentError' as const, finishedAt: ({ context }) => context.now() }),
@@ -362,6 +382,7 @@ export const replicationMachine = setup({
     indexOf: new Map(),
     queue: { order: [], position: 0, waiting: [] },
     active: 0,
+    released: new Set<string>(),
     planningAttempts: 0,
     replans: 0,
     pendingEstimates: 0,
@@ -469,6 +490,9 @@ export const replicationMachine = setup({
           { actions: ['recordFilesystemResult', 'fillSlots'] },
         ],
         'xstate.error.actor.fs.*': { actions: ['recordFilesystemCrash', 'fillSlots'] },
+        'filesystem.transferred': {
+          actions: [{ type: 'releaseSlot', params: ({ event }) => ({ path: event.path }) }, 'fillSlots', 'madeProgress'],
+        },
         wakeup: { actions: ['retryWaitingNow', 'fillSlots'] },
       },
     },

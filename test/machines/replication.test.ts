@@ -1,15 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { replicationMachine, type ReplicationMachineOutput } from '../../machines/replication.js';
+import { REPLICATION_SLOTS_ID } from '../../machines/slot-release.js';
 import { provideEngineMachines } from '../../src/runner/create-replication-job.js';
 import { EndpointError } from '../../src/domain/errors.js';
 import { drive, makeWorld, useEngineFakeTimers } from './harness.js';
 
 const retry = { maxAttempts: 3, initialDelayMs: 10_000, maxDelayMs: 40_000 };
 
-function start(world: ReturnType<typeof makeWorld>, options: { concurrency?: number; initial?: 'most_recent' | 'all' | 'fail' } = {}) {
+function start(
+  world: ReturnType<typeof makeWorld>,
+  options: { concurrency?: number; initial?: 'most_recent' | 'all' | 'fail'; systemId?: string } = {},
+) {
   const { replication } = provideEngineMachines({ sender: world.src.sender(), receiver: world.dst.receiver({ rootFs: 'backup' }) }, () => Date.now());
   const actor = createActor(replication, {
+    ...(options.systemId !== undefined ? { systemId: options.systemId } : {}),
     input: {
       jobId: 'j',
       concurrency: options.concurrency ?? 1,
@@ -95,6 +100,36 @@ describe('replication machine', () => {
     expect(out.state).toBe('permanentError');
     expect(out.problem?.kind).toBe('cancelled');
     expect(out.problem?.message).toMatch(/operator asked/);
+  });
+
+  it('starts the next transfer while a finished filesystem still moves its cursor', async () => {
+    // Registered as in a job: fs0's cursor move hangs, yet fs1 and fs2 are received meanwhile.
+    const world = makeWorld(3, 1);
+    world.src.faults.add({ call: 'setReplicationCursor', filesystem: 'tank/fs0', effect: { type: 'hang' } });
+    const released = start(world, { concurrency: 1, systemId: REPLICATION_SLOTS_ID });
+    let mostTransfers = 0;
+    released.actor.subscribe((s) => {
+      const transferring = Object.values(s.children).filter((child) => {
+        const value = (child?.getSnapshot() as { value?: unknown } | undefined)?.value;
+        return typeof value === 'object' && value !== null && (value as Record<string, unknown>)['ready'] === 'transferring';
+      });
+      mostTransfers = Math.max(mostTransfers, transferring.length);
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(world.dst.versions('backup/tank/fs2').map((v) => v.name)).toEqual(['s1']);
+    expect(world.dst.versions('backup/tank/fs1').map((v) => v.name)).toEqual(['s1']);
+    expect(released.actor.getSnapshot().value).toBe('working');
+    expect(mostTransfers).toBe(1);
+    released.actor.stop();
+
+    // Without the registration (a machine run on its own) the slot is kept until the cursor moved.
+    const kept = makeWorld(2, 1);
+    kept.src.faults.add({ call: 'setReplicationCursor', filesystem: 'tank/fs0', effect: { type: 'hang' } });
+    const held = start(kept, { concurrency: 1 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(kept.dst.versions('backup/tank/fs0').map((v) => v.name)).toEqual(['s1']);
+    expect(kept.dst.hasFilesystem('backup/tank/fs1')).toBe(false);
+    held.actor.stop();
   });
 
   it('retries a transient listing failure a bounded number of times, with a growing delay', async () => {
