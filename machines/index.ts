@@ -8,5 +8,7 @@ export type { PrunerMachineInput, PrunerMachineOutput, DestroyReportedEvent, Des
 export { jobMachine } from './job.js';
 export type { JobMachineInput, JobEvent, Invocation, WatchdogCancellation } from './job.js';
 export { PROGRESS_SINK_ID, ERROR_STATE_NAMES } from './progress.js';
+export { REPLICATION_SLOTS_ID } from './slot-release.js';
+export type { SlotReleasedEvent } from './slot-release.js';
 export { snapshotterMachine } from './snapshotter.js';
 export type { SnapshotterInput, SnapshotsTakenEvent } from './snapshotter.js';
