@@ -1,6 +1,7 @@
 /**
  * Many datasets on real zfs-fuse: a parent with children, a few snapshots each, replicated by
- * xrepl (the built CLI, or the library when the CLI is not built), by syncoid, and by a
+ * xrepl (the built CLI, one process per run, and the library in this long-lived process, as the
+ * daemon runs it), by syncoid, and by a
  * hand-written shell loop of `zfs send | zfs recv -u` (the floor): an initial full run, an
  * incremental run after one new snapshot per dataset, and a run with nothing to do. Wall time
  * and the number of `zfs` processes each started (counted by a logging wrapper first on PATH).
@@ -25,14 +26,14 @@ export interface ManyDatasetsOptions {
   rounds: number;
   /** xrepl's replication concurrency. */
   concurrency: number;
-  /** Run xrepl as the built CLI (else the library in this process). */
+  /** Also run xrepl as the built CLI (the library in this process always runs). */
   cli: boolean;
   /** Include syncoid (skipped when it is not installed). */
   syncoid: boolean;
 }
 
 /** The tools compared. */
-export type Tool = 'xrepl' | 'syncoid' | 'floor';
+export type Tool = 'xrepl CLI' | 'xrepl library' | 'syncoid' | 'floor';
 /** The runs of each round. */
 export type Phase = 'initial' | 'incremental' | 'nothing to do';
 
@@ -43,7 +44,6 @@ export interface ManyDatasetsResult {
   ms: Record<Tool, Record<Phase, number[]>>;
   /** zfs processes started in the counting round. */
   zfsCalls: Record<Tool, Record<Phase, number>>;
-  xreplMode: 'CLI' | 'library';
 }
 
 const PHASES: readonly Phase[] = ['initial', 'incremental', 'nothing to do'];
@@ -81,14 +81,18 @@ export async function runManyDatasetsBenchmark(options: ManyDatasetsOptions): Pr
     const useSyncoid = options.syncoid && (await syncoidInstalled());
     const xreplRoot = `${dst}/x`;
     const xreplTarget = `${xreplRoot}/${tree}`;
+    const libraryRoot = `${dst}/xl`;
+    const libraryTarget = `${libraryRoot}/${tree}`;
     const syncoidTarget = `${dst}/sy/tree`;
     const floorTarget = `${dst}/fl/tree`;
-    for (const root of [xreplRoot, `${dst}/sy`, `${dst}/fl`]) await sh(REAL_ZFS, 'create', root);
+    for (const root of [xreplRoot, libraryRoot, `${dst}/sy`, `${dst}/fl`]) await sh(REAL_ZFS, 'create', root);
     const job = { name: 'many', sourceRoot: tree, rootFs: xreplRoot, concurrency: options.concurrency };
     const configFile = join(pools.dir, 'many.yml');
     await writeJobConfig(configFile, job);
-    const plainLibrary = libraryJob(job);
-    const countingLibrary = libraryJob(job, join(log.bin, 'zfs'));
+    // The library's job: its own target and cursor, one instance for every round (as in a daemon).
+    const libJob = { name: 'many_lib', sourceRoot: tree, rootFs: libraryRoot, concurrency: options.concurrency };
+    const plainLibrary = libraryJob(libJob);
+    const countingLibrary = libraryJob(libJob, join(log.bin, 'zfs'));
 
     // The floor: exactly the sends and receives needed, parent first, written by hand.
     const floorScript = (phase: Phase, from: string, to: string): string => {
@@ -98,14 +102,15 @@ export async function runManyDatasetsBenchmark(options: ManyDatasetsOptions): Pr
         .join(' && ');
     };
 
-    const ms = { xrepl: emptyPhases(), syncoid: emptyPhases(), floor: emptyPhases() } as Record<Tool, Record<Phase, number[]>>;
-    const zfsCalls = { xrepl: zeroPhases(), syncoid: zeroPhases(), floor: zeroPhases() } as Record<Tool, Record<Phase, number>>;
+    const ms = { 'xrepl CLI': emptyPhases(), 'xrepl library': emptyPhases(), syncoid: emptyPhases(), floor: emptyPhases() } as Record<Tool, Record<Phase, number[]>>;
+    const zfsCalls = { 'xrepl CLI': zeroPhases(), 'xrepl library': zeroPhases(), syncoid: zeroPhases(), floor: zeroPhases() } as Record<Tool, Record<Phase, number>>;
     try {
       for (let round = 0; round < options.rounds; round++) {
         const counting = round === 0;
         const env: Record<string, string> = counting ? { PATH: log.path } : {};
         const shellEnv: Record<string, string> = { PATH: counting ? log.path : (process.env.PATH ?? '') };
         await destroyTree(`${xreplRoot}/${src}`);
+        await destroyTree(`${libraryRoot}/${src}`);
         await destroyTree(syncoidTarget);
         await destroyTree(floorTarget);
         let from = newest;
@@ -118,9 +123,10 @@ export async function runManyDatasetsBenchmark(options: ManyDatasetsOptions): Pr
           }
           const to = newest;
           const tools: { tool: Tool; run: () => Promise<void>; target: string }[] = [
-            { tool: 'xrepl', run: () => (useCli ? runCli(configFile, env) : runLibrary(counting ? countingLibrary : plainLibrary)), target: xreplTarget },
+            { tool: 'xrepl library', run: () => runLibrary(counting ? countingLibrary : plainLibrary), target: libraryTarget },
             { tool: 'floor', run: () => shell(floorScript(phase, from, to), shellEnv), target: floorTarget },
           ];
+          if (useCli) tools.unshift({ tool: 'xrepl CLI', run: () => runCli(configFile, env), target: xreplTarget });
           if (useSyncoid) {
             tools.push({
               tool: 'syncoid',
@@ -144,7 +150,7 @@ export async function runManyDatasetsBenchmark(options: ManyDatasetsOptions): Pr
       plainLibrary.stop();
       countingLibrary.stop();
     }
-    return { options: { ...options, syncoid: useSyncoid }, ms, zfsCalls, xreplMode: useCli ? 'CLI' : 'library' };
+    return { options: { ...options, cli: useCli, syncoid: useSyncoid }, ms, zfsCalls };
   } finally {
     await pools.destroy();
   }
@@ -160,12 +166,12 @@ function zeroPhases(): Record<Phase, number> {
 
 /** The result as markdown lines. */
 export function describeManyDatasets(r: ManyDatasetsResult): string {
-  const tools: Tool[] = r.options.syncoid ? ['xrepl', 'syncoid', 'floor'] : ['xrepl', 'floor'];
+  const tools: Tool[] = [...(r.options.cli ? (['xrepl CLI'] as const) : []), 'xrepl library', ...(r.options.syncoid ? (['syncoid'] as const) : []), 'floor'];
   const m = (tool: Tool, phase: Phase): number => (r.ms[tool][phase].length > 0 ? median(r.ms[tool][phase]) : Number.NaN);
   const rows = PHASES.flatMap((phase) =>
     tools.map((tool) => {
       const t = m(tool, phase);
-      return `| ${phase} | ${tool === 'xrepl' ? `xrepl (${r.xreplMode})` : tool} | ${(t / 1000).toFixed(3)} s | ${r.ms[tool][phase].map((x) => (x / 1000).toFixed(2)).join(' ')} | ${r.zfsCalls[tool][phase]} | ${ratio(t, m('floor', phase))} | ${r.options.syncoid ? ratio(m('syncoid', phase), t) : 'n/a'} |`;
+      return `| ${phase} | ${tool} | ${(t / 1000).toFixed(3)} s | ${r.ms[tool][phase].map((x) => (x / 1000).toFixed(2)).join(' ')} | ${r.zfsCalls[tool][phase]} | ${ratio(t, m('floor', phase))} | ${r.options.syncoid ? ratio(m('syncoid', phase), t) : 'n/a'} |`;
     }),
   );
   return [

@@ -8,6 +8,7 @@
  *   --no-cli                                        drive xrepl as a library, not the built CLI
  *   --scale-filesystems N  --scale-snapshots N      size of the scale benchmark (10000 × 100)
  *   --scale-runs N                                  steady-state runs of each kind (3)
+ *   --concurrency N                                 xrepl's replication concurrency in many-datasets (1)
  *
  * The real-ZFS benchmarks need a running zfs-fuse (`.ci/zfs-up.sh DIR`); the whole-tool figures
  * need `npm run build` first.
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
         emit(
           'Many datasets (zfs-fuse)',
           describeManyDatasets(
-            await runManyDatasetsBenchmark({ children: quick ? 3 : 20, snapshots: 5, kibPerDataset: quick ? 64 : 1024, rounds: quick ? 2 : 4, concurrency: 1, cli, syncoid: true }),
+            await runManyDatasetsBenchmark({ children: quick ? 3 : 20, snapshots: 5, kibPerDataset: quick ? 64 : 1024, rounds: quick ? 2 : 4, concurrency: numberOption('--concurrency', 1), cli, syncoid: true }),
           ),
         );
         break;

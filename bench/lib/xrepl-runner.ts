@@ -66,8 +66,9 @@ export function libraryJob(job: BenchJob, zfsPath = 'zfs'): ReplicationJob {
     }),
     receiver: createZfsEndpoint({ transport, role: 'receiver', rootFs: job.rootFs }),
     concurrency: job.concurrency,
-    keepSender: [{ type: 'regex', regex: '.*' }],
-    keepReceiver: [{ type: 'regex', regex: '.*' }],
+    // No pruning, as in the CLI's config: syncoid and the hand-written peers prune nothing either.
+    keepSender: [],
+    keepReceiver: [],
   });
 }
 
