@@ -58,10 +58,13 @@ export function topState(value: unknown): string {
 
 function filesystemReport(entry: FilesystemEntry, live: FilesystemContext | undefined): FilesystemReport {
   const steps = live ? live.steps : entry.steps;
-  const activeIndex = entry.status === 'active' ? steps.findIndex((s) => !s.done) : -1;
-  const completed = steps.filter((s) => s.done).map(stepReport);
+  // A received step waits only for the cursor move, which comes once after the last step: it
+  // counts as completed, and the step being transferred is the active one.
+  const firstUnreceived = steps.findIndex((s) => !s.done && !s.received);
+  const activeIndex = entry.status === 'active' ? (firstUnreceived >= 0 ? firstUnreceived : steps.findIndex((s) => !s.done)) : -1;
+  const completed = steps.filter((s, i) => i !== activeIndex && (s.done || s.received)).map(stepReport);
   const active = activeIndex >= 0 && steps[activeIndex] ? stepReport(steps[activeIndex]) : undefined;
-  const pending = steps.filter((s, i) => !s.done && i !== activeIndex).map(stepReport);
+  const pending = steps.filter((s, i) => !s.done && !s.received && i !== activeIndex).map(stepReport);
   const expected = steps.filter((s) => s.expectedBytes !== undefined);
   const blockedOn =
     entry.status === 'retryWait'

@@ -42,7 +42,7 @@ async function runAttempt(machine: typeof filesystemMachine, steps: PlannedStep[
 }
 
 describe('filesystem machine', () => {
-  it('transfers then moves the cursor for each step in order', async () => {
+  it('transfers every step in order, then moves the cursor once, to the newest', async () => {
     const transfers: string[] = [];
     const cursors: string[] = [];
     const m = filesystemMachine.provide({
@@ -56,8 +56,44 @@ describe('filesystem machine', () => {
     const out = await runAttempt(m, [step(undefined, v('a', 1)), step(v('a', 1), v('b', 2))]);
     expect(out.status).toBe('completed');
     expect(transfers).toEqual(['a', 'b']);
-    expect(cursors).toEqual(['a', 'b']);
+    expect(cursors).toEqual(['b']);
+    expect(out.cursor?.name).toBe('b');
+    expect(out.steps.every((s) => s.done)).toBe(true);
     expect(out.steps.map((s) => s.bytes)).toEqual([42, 42]);
+  });
+
+  it('after a failed later step, transfers only what is missing and moves the cursor once at the end', async () => {
+    const transfers: string[] = [];
+    const cursors: string[] = [];
+    let failB = true;
+    const m = filesystemMachine.provide({
+      actors: {
+        transfer: fromEventObservable<TransferProgressEvent, { path: string; step: PlannedStep }>(
+          ({ input }) =>
+            new Observable<TransferProgressEvent>((sub) => {
+              transfers.push(input.step.to.name);
+              if (input.step.to.name === 'b' && failB) {
+                failB = false;
+                sub.error(new EndpointError('reset', { kind: 'connection-lost' }));
+                return;
+              }
+              sub.complete();
+            }),
+        ),
+        setCursor: fromPromise(async ({ input }) => {
+          cursors.push(input.version.name);
+        }),
+      },
+    });
+    const first = await runAttempt(m, [step(undefined, v('a', 1)), step(v('a', 1), v('b', 2))]);
+    expect(first.status).toBe('retryWait');
+    expect(first.steps.map((s) => [s.received, s.done])).toEqual([[true, false], [false, false]]);
+    // The cursor lags behind what the receiver has: safe, pruning only keeps more.
+    expect(cursors).toEqual([]);
+    const second = await runAttempt(m, first.steps, first.attempts);
+    expect(second.status).toBe('completed');
+    expect(transfers).toEqual(['a', 'b', 'b']);
+    expect(cursors).toEqual(['b']);
   });
 
   it('retries only the cursor update when the cursor update failed, never the transfer', async () => {
