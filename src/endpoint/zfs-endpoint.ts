@@ -9,6 +9,7 @@ import { listFilesystems } from '../zfs/list-filesystems.js';
 import { listAll } from '../zfs/list-all.js';
 import { listVersions } from '../zfs/listing.js';
 import { parseSendEstimate } from '../zfs/parse-send-estimate.js';
+import { knownFromListing, receivesIntoNewFilesystem, rememberReceived, type KnownFilesystems } from '../zfs/known-filesystems.js';
 import { prepareFullReceive, unmarkPlaceholder } from '../zfs/receive-target.js';
 import { listReplicationCursors, setReplicationCursor } from '../zfs/replication-cursor.js';
 import { verifySendStream } from '../zfs/send-stream-header.js';
@@ -86,6 +87,9 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
   const requireHolds = async (what: string, dataset: string, signal: AbortSignal): Promise<void> => {
     if (!(await features(signal)).holds) throw new EndpointError(`cannot ${what} ${dataset}: this zfs has no holds`, { kind: 'unsupported', dataset });
   };
+  // What the last listAll showed (see KnownFilesystems): a full receive into a new filesystem then
+  // skips its look at the target. Forgotten on any failed receive.
+  let known: KnownFilesystems | undefined;
   const sendTarget = (request: SendRequest): { from?: string; to: string } => {
     checkName(request.filesystem, 'filesystem');
     const to = checkName(versionFullName(request.filesystem, request.to), 'snapshot');
@@ -136,11 +140,13 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
       let prepared = { replacesPlaceholder: false };
       try {
         const f = await features(signal);
-        if (request.from === undefined) prepared = await prepareFullReceive(ctx, fs, signal);
+        if (request.from === undefined && !(known !== undefined && receivesIntoNewFilesystem(known, fs))) prepared = await prepareFullReceive(ctx, fs, signal);
         const args = receiveArgs(target, { force: prepared.replacesPlaceholder, resumable: f.resumableReceive });
         await runZfsWithInput(transport, args, request.stream, { signal, dataset: target });
         if (prepared.replacesPlaceholder) await unmarkPlaceholder(ctx, fs, signal);
+        if (known !== undefined) rememberReceived(known, fs);
       } catch (err) {
+        known = undefined;
         // Whatever failed before the stream was consumed, the sender must not be left writing into nothing.
         if (!request.stream.destroyed) request.stream.destroy();
         // A child's receive running at the same time may have created this filesystem as its
@@ -163,7 +169,11 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
       }
     },
 
-    listAll: (jobId, signal) => listAll(ctx, jobId, signal),
+    async listAll(jobId, signal) {
+      const listing = await listAll(ctx, jobId, signal);
+      known = knownFromListing(roots, listing.filesystems.map((f) => f.path));
+      return listing;
+    },
 
     listReplicationCursors: (jobId, signal) => listReplicationCursors(ctx, jobId, signal),
 

@@ -139,4 +139,34 @@ describeWithZfs('zfs processes per endpoint call on zfs-fuse', () => {
     expect((await sender.listReplicationCursors('job1', live())).get(fs)?.guid).toBe(s2.guid);
     expect((await sender.listAll?.('job1', live()))?.cursors.get(fs)?.guid).toBe(s2.guid);
   });
+
+  const fullReceive = async (fs: string, snapshot: ListedVersion): Promise<void> =>
+    receiver.receive({ filesystem: fs, to: snapshot, stream: await sender.send({ filesystem: fs, to: snapshot }, live()) }, live());
+
+  it('receives in full into a filesystem its listing showed absent with zfs recv alone, and looks first otherwise', async () => {
+    // The first receive under this root creates the parents (as placeholders), after a look.
+    const first = await freshFilesystem(['s1']);
+    const firstStarted = await commandsOf(async () => fullReceive(first, await snapshotOf(sender, first, 's1')));
+    expect(firstStarted).toContain('get');
+    const fs = await freshFilesystem(['s1']);
+    const s1 = await snapshotOf(sender, fs, 's1');
+    await receiver.listAll?.('job1', live());
+    const started = await commandsOf(() => fullReceive(fs, s1));
+    expect([...started].sort()).toEqual(['receive', 'send']);
+    expect((await receiver.listVersions([fs], live())).get(fs)?.map((v) => v.guid)).toEqual([s1.guid]);
+  });
+
+  it('a target that appeared after the listing is refused, keeps its data, and the next receive looks again', async () => {
+    const fs = await freshFilesystem(['s1']);
+    const s1 = await snapshotOf(sender, fs, 's1');
+    await receiver.listAll?.('job1', live());
+    const target = `${root}/${fs}`;
+    await sh('zfs', 'create', '-p', target);
+    await sh('zfs', 'snapshot', `${target}@someone_else`);
+    const error = await rejection(fullReceive(fs, s1));
+    expect(['dataset-exists', 'dataset-busy']).toContain(error.kind);
+    expect((await sh('zfs', 'list', '-H', '-o', 'name', '-t', 'snapshot', '-r', target)).trim().split('\n')).toEqual([`${target}@someone_else`]);
+    const again = await commandsOf(() => fullReceive(fs, s1).catch(() => undefined));
+    expect(again).toContain('get');
+  });
 });
