@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { EndpointError } from '../domain/errors.js';
-import { versionFullName, type ListedVersion } from '../domain/version.js';
+import { versionFullName, type FilesystemVersion, type ListedVersion } from '../domain/version.js';
 import { createLocalTransport } from '../transport/local-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { attemptZfs, runZfs, runZfsWithInput, streamZfsOutput } from '../zfs/command-runner.js';
@@ -90,6 +90,10 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
   // What the last listAll showed (see KnownFilesystems): a full receive into a new filesystem then
   // skips its look at the target. Forgotten on any failed receive.
   let known: KnownFilesystems | undefined;
+  // The job's cursors as the last listAll showed them (the filesystems it covered, and the cursor
+  // of each that had one): a cursor move then needs no lookup of the old cursor. Forgotten when a
+  // move fails.
+  let listedCursors: { jobId: string; filesystems: ReadonlySet<string>; cursors: Map<string, FilesystemVersion> } | undefined;
   const sendTarget = (request: SendRequest): { from?: string; to: string } => {
     checkName(request.filesystem, 'filesystem');
     const to = checkName(versionFullName(request.filesystem, request.to), 'snapshot');
@@ -172,12 +176,23 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
     async listAll(jobId, signal) {
       const listing = await listAll(ctx, jobId, signal);
       known = knownFromListing(roots, listing.filesystems.map((f) => f.path));
+      listedCursors = { jobId, filesystems: new Set(listing.filesystems.map((f) => f.path)), cursors: new Map(listing.cursors) };
       return listing;
     },
 
     listReplicationCursors: (jobId, signal) => listReplicationCursors(ctx, jobId, signal),
 
-    setReplicationCursor: (filesystem, version, jobId, signal, previous) => setReplicationCursor(ctx, filesystem, version, jobId, signal, previous),
+    async setReplicationCursor(filesystem, version, jobId, signal, previous): Promise<void> {
+      const listed = listedCursors?.jobId === jobId && listedCursors.filesystems.has(filesystem) ? listedCursors : undefined;
+      const listedWithout = listed !== undefined && !listed.cursors.has(filesystem);
+      try {
+        await setReplicationCursor(ctx, filesystem, version, jobId, signal, previous, listedWithout);
+      } catch (err) {
+        listedCursors = undefined;
+        throw err;
+      }
+      listed?.cursors.set(filesystem, version);
+    },
 
     async hold(filesystem, snapshot, tag, signal): Promise<void> {
       const name = checkName(`${checkName(filesystem, 'filesystem')}@${snapshot}`, 'snapshot');

@@ -77,9 +77,11 @@ export async function listReplicationCursors(ctx: ZfsContext, jobId: string, sig
 }
 
 /**
- * Moves the job's cursor on one filesystem to the version. Bookmark cursors: older ones of the job are
- * destroyed after. Property cursors: `previous`, the cursor the caller listed, lets a forward move be
- * a single `zfs set`; without it every other mark of the job is cleared.
+ * Moves the job's cursor on one filesystem to the version. `previous` is the cursor the caller
+ * listed; `listedWithout` says the caller's listing showed this filesystem without one. Knowing
+ * either spares a lookup: a bookmark cursor is then one `zfs bookmark` plus the destroy of the
+ * previous bookmark, a property cursor moving forward one `zfs set`. Without, every other cursor of
+ * the job on the filesystem is looked up and cleared.
  */
 export async function setReplicationCursor(
   ctx: ZfsContext,
@@ -88,6 +90,7 @@ export async function setReplicationCursor(
   jobId: string,
   signal: AbortSignal,
   previous?: FilesystemVersion,
+  listedWithout = false,
 ): Promise<void> {
   checkJob(jobId);
   checkName(filesystem, 'filesystem');
@@ -98,6 +101,16 @@ export async function setReplicationCursor(
     const attempt = await attemptZfs(ctx.transport, bookmarkArgs(target, bookmark), { signal, dataset: target });
     // An existing bookmark of this name already marks this guid: setting the cursor again is a no-op.
     if (!attempt.ok && attempt.error.kind !== 'dataset-exists') throw attempt.error;
+    if (previous === undefined && listedWithout) return;
+    if (previous?.type === 'bookmark' && parseCursorBookmarkName(previous.name)?.jobId === jobId) {
+      // Bookmark first, destroy after: a crash in between leaves two, and the newer one counts. An
+      // older stray one from such a crash stays until a move without `previous` clears it.
+      if (previous.guid === version.guid) return;
+      const old = `${filesystem}#${previous.name}`;
+      const destroyed = await attemptZfs(ctx.transport, destroyBookmarkArgs(old), { signal, dataset: filesystem });
+      if (!destroyed.ok && destroyed.error.kind !== 'dataset-not-found') throw destroyed.error;
+      return;
+    }
     const listArgs = listBookmarksArgs([filesystem], 1);
     const out = await runListing(ctx, listArgs, signal);
     for (const b of parseBookmarkList(out.stdout, ['zfs', ...listArgs])) {
@@ -112,14 +125,14 @@ export async function setReplicationCursor(
     throw new EndpointError(`cannot set the cursor to bookmark ${target}: this zfs has no bookmarks`, { kind: 'unsupported', dataset: target });
   }
   const property = cursorPropertyName(jobId);
-  if (previous !== undefined && previous.type === 'snapshot' && compareVersions(previous, version) <= 0) {
-    // The caller listed the old mark and the cursor moves forward: one `zfs set`, no lookup and no
-    // clearing. Listing takes the newest mark, so an older mark is stale but harmless — it can only
-    // make the cursor look older (fewer snapshots counted as replicated), never newer — and it goes
-    // with its snapshot when that is pruned. zfs refuses the set when the snapshot is gone
-    // (dataset-not-found); a snapshot re-created under the same name gets a mark whose value is not
-    // its guid, which listing ignores. Moving backwards takes the lookup below, which clears every
-    // other mark, so no newer stray mark can outrank the new one.
+  if ((previous === undefined && listedWithout) || (previous !== undefined && previous.type === 'snapshot' && compareVersions(previous, version) <= 0)) {
+    // The caller listed the old mark (or listed none) and the cursor moves forward: one `zfs set`,
+    // no lookup and no clearing. Listing takes the newest mark, so an older mark is stale but
+    // harmless — it can only make the cursor look older (fewer snapshots counted as replicated),
+    // never newer — and it goes with its snapshot when that is pruned. zfs refuses the set when the
+    // snapshot is gone (dataset-not-found); a snapshot re-created under the same name gets a mark
+    // whose value is not its guid, which listing ignores. Moving backwards takes the lookup below,
+    // which clears every other mark, so no newer stray mark can outrank the new one.
     await runZfs(ctx.transport, setPropertyArgs(property, version.guid.toString(), target), { signal, dataset: target });
     return;
   }

@@ -128,6 +128,15 @@ describeWithZfs('zfs processes per endpoint call on zfs-fuse', () => {
     expect((await sender.listReplicationCursors('job1', live())).get(fs)?.guid).toBe(s2.guid);
   });
 
+  it('sets the first cursor of a filesystem its listing showed without one with a single zfs set', async () => {
+    const fs = await freshFilesystem(['s1']);
+    const s1 = await snapshotOf(sender, fs, 's1');
+    await sender.listAll?.('job1', live());
+    const started = await commandsOf(() => sender.setReplicationCursor(fs, s1, 'job1', live()));
+    expect(started).toEqual(['set']);
+    expect((await sender.listReplicationCursors('job1', live())).get(fs)?.guid).toBe(s1.guid);
+  });
+
   it('takes the newest of two marks (a crash between set and clear), and ignores a mark that is not its snapshot guid', async () => {
     const fs = await freshFilesystem(['s1', 's2', 's3']);
     const [s1, s2] = [await snapshotOf(sender, fs, 's1'), await snapshotOf(sender, fs, 's2')];
