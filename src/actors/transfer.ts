@@ -5,7 +5,7 @@ import type { EndpointPair } from './endpoint-pair.js';
 import { observableTask } from './observable-task.js';
 
 /** Bytes buffered between the two sides of a transfer. */
-export const STREAM_BUFFER_BYTES = 4 * 2 ** 20;
+export const STREAM_BUFFER_BYTES = 2 ** 20;
 
 /** Default minimum time between byte-count reports, in ms. */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;

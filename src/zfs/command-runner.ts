@@ -145,7 +145,7 @@ export async function runZfs(transport: Transport, args: readonly string[], opti
 }
 
 /** Bytes a send stream buffers ahead of its reader. */
-export const SEND_BUFFER_BYTES = 4 * 2 ** 20;
+export const SEND_BUFFER_BYTES = 2 ** 20;
 
 /**
  * Starts zfs and returns its stdout as a stream with backpressure (zfs blocks while the reader
