@@ -1,7 +1,8 @@
 /**
  * Data path on real zfs-fuse: one filesystem of random data replicated in full by xrepl (the built
  * CLI, and the library in this process) against `zfs send | zfs recv -u` run by the shell and
- * `zfs send > /dev/null`; runs interleaved, the received filesystem destroyed between runs, each
+ * `zfs send > /dev/null`; runs interleaved, the received filesystem destroyed between runs (its
+ * parent stays, as the pipe's does: xrepl's is the placeholder it made on its first run), each
  * run's result checked (same newest guid) before its time counts.
  */
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ export async function runDataPathBenchmark(options: DataPathOptions): Promise<Da
         name: 'xrepl library',
         run: () => runLibrary(library),
         check: () => assertSameNewest(data, `${dst}/lib/${data}`),
-        clean: () => destroyTree(`${dst}/lib/${src}`),
+        clean: () => destroyTree(`${dst}/lib/${data}`),
       },
       {
         name: 'zfs send > /dev/null',
@@ -75,7 +76,7 @@ export async function runDataPathBenchmark(options: DataPathOptions): Promise<Da
         name: 'xrepl CLI',
         run: () => runCli(configFile),
         check: () => assertSameNewest(data, `${dst}/cli/${data}`),
-        clean: () => destroyTree(`${dst}/cli/${src}`),
+        clean: () => destroyTree(`${dst}/cli/${data}`),
       });
     }
     const samples = { 'xrepl CLI': [], 'xrepl library': [], 'zfs send | zfs recv -u': [], 'zfs send > /dev/null': [] } as Record<DataPathVariant, number[]>;
