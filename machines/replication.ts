@@ -164,14 +164,7 @@ const planningFailure = [
   },
 ];
 
-/**
- * One replication run from a sender to a receiver (zrepl's main replication state machine, 2018,
- * with its defects fixed): planning lists both sides in batched calls and plans each filesystem;
- * working runs a filesystem machine for up to `concurrency` filesystems at once, ordered by the
- * queue; workingWait sleeps exactly until the earliest retry. Per-filesystem state is data in this
- * machine's context; only active filesystems have a child actor.
- */
-export const replicationMachine = setup({
+const replicationSetup = setup({
   types: {
     input: {} as ReplicationMachineInput,
     context: {} as ReplicationContext,
@@ -222,6 +215,9 @@ export const replicationMachine = setup({
       problem: problemFrom(params.error, context.now()),
       sleepUntil: undefined,
     })),
+    recordListing: assign((_, params: { side: 'sender' | 'receiver'; listing: EndpointListing }) =>
+      params.side === 'sender' ? { senderListing: params.listing } : { receiverListing: params.listing },
+    ),
     planFromListings: assign(({ context }) => {
       const sender = context.senderListing;
       const receiver = context.receiverListing;
@@ -371,7 +367,39 @@ export const replicationMachine = setup({
     markCompleted: assign({ outcome: 'completed' as const, finishedAt: ({ context }) => context.now() }),
     markFailed: assign({ outcome: 'permanentError' as const, finishedAt: ({ context }) => context.now() }),
   },
-}).createMachine({
+});
+
+/** Planning's listing of one side: invoke `listSide`, keep the answer, end. */
+function sideListing(side: 'sender' | 'receiver', description: string) {
+  return replicationSetup.createStateConfig({
+    description,
+    initial: 'listing',
+    states: {
+      listing: {
+        description: `Lists the ${side}'s side in one batched call.`,
+        invoke: {
+          src: 'listSide',
+          input: ({ context }) => ({ side, jobId: context.jobId }),
+          onDone: {
+            target: 'listed',
+            actions: [{ type: 'recordListing', params: ({ event }) => ({ side, listing: event.output }) }, 'madeProgress'],
+          },
+          onError: planningFailure,
+        },
+      },
+      listed: { description: `The ${side} has answered.`, type: 'final' },
+    },
+  });
+}
+
+/**
+ * One replication run from a sender to a receiver (zrepl's main replication state machine, 2018,
+ * with its defects fixed): planning lists both sides in batched calls and plans each filesystem;
+ * working runs a filesystem machine for up to `concurrency` filesystems at once, ordered by the
+ * queue; workingWait sleeps exactly until the earliest retry. Per-filesystem state is data in this
+ * machine's context; only active filesystems have a child actor.
+ */
+export const replicationMachine = replicationSetup.createMachine({
   id: 'replication',
   description: 'One replication run from a sender to a receiver.',
   context: ({ input }) => ({
@@ -411,44 +439,8 @@ export const replicationMachine = setup({
           description: 'Lists both sides at once, each in one batched call; planning starts when both have answered.',
           type: 'parallel',
           states: {
-            sender: {
-              description: "The sender's filesystems, versions and this job's cursors.",
-              initial: 'listing',
-              states: {
-                listing: {
-                  description: "Lists the sender's filesystems, versions and this job's cursors in one batched call.",
-                  invoke: {
-                    src: 'listSide',
-                    input: ({ context }) => ({ side: 'sender' as const, jobId: context.jobId }),
-                    onDone: {
-                      target: 'listed',
-                      actions: [assign({ senderListing: ({ event }) => event.output }), 'madeProgress'],
-                    },
-                    onError: planningFailure,
-                  },
-                },
-                listed: { description: 'The sender has answered.', type: 'final' },
-              },
-            },
-            receiver: {
-              description: "The receiver's filesystems and versions, in the sender's namespace.",
-              initial: 'listing',
-              states: {
-                listing: {
-                  description: "Lists the receiver's filesystems and versions in one batched call.",
-                  invoke: {
-                    src: 'listSide',
-                    input: ({ context }) => ({ side: 'receiver' as const, jobId: context.jobId }),
-                    onDone: {
-                      target: 'listed',
-                      actions: [assign({ receiverListing: ({ event }) => event.output }), 'madeProgress'],
-                    },
-                    onError: planningFailure,
-                  },
-                },
-                listed: { description: 'The receiver has answered.', type: 'final' },
-              },
-            },
+            sender: sideListing('sender', "The sender's filesystems, versions and this job's cursors."),
+            receiver: sideListing('receiver', "The receiver's filesystems and versions, in the sender's namespace."),
           },
           onDone: { target: 'estimating', actions: ['planFromListings', 'madeProgress'] },
         },
