@@ -35,11 +35,12 @@ export function parseCursorBookmarkName(name: string): { guid: bigint; jobId: st
 
 /**
  * The user property that marks a job's cursor snapshot where bookmarks are missing. ZFS user
- * property names are lower case, so the job id is lowered and its upper-case letters escaped.
+ * property names are lower case, so an upper-case letter is written `_` and the letter, and `_`
+ * itself `__`: every job gets its own name (`A` → `_a`, `_a` → `__a`).
  */
 export function cursorPropertyName(jobId: string): string {
   assertJobId(jobId);
-  return `xrepl:cursor.${jobId.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).toLowerCase()}`;
+  return `xrepl:cursor.${jobId.replace(/[A-Z_]/g, (c) => (c === '_' ? '__' : `_${c.toLowerCase()}`))}`;
 }
 
 /** The user property xrepl sets on the placeholder parents it creates on a receiver. */
