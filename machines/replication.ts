@@ -107,6 +107,13 @@ export function filesystemChildId(path: string): string {
 const DONE_PREFIX = 'xstate.done.actor.fs.';
 const ERROR_PREFIX = 'xstate.error.actor.fs.';
 
+/** True for a filesystem machine's snapshot (a child's, read when the run is cancelled). */
+function isFilesystemSnapshot(value: unknown): value is { context: { steps: FilesystemEntry['steps'] } } {
+  if (typeof value !== 'object' || value === null || !('context' in value)) return false;
+  const context: unknown = value.context;
+  return typeof context === 'object' && context !== null && 'steps' in context && Array.isArray(context.steps);
+}
+
 /** The set without `path` (the same set when it was not there). */
 function withoutPath(set: ReadonlySet<string>, path: string): ReadonlySet<string> {
   if (!set.has(path)) return set;
@@ -354,12 +361,20 @@ const replicationSetup = setup({
       }
       return { entries, sleepUntil: undefined };
     }),
-    recordCancellation: assign(({ context }, params: { reason: string }) => {
+    recordCancellation: assign(({ context, self }, params: { reason: string }) => {
       const problem = permanentProblem('cancelled', `replication cancelled: ${params.reason}`, context.now());
-      // The children stop with this run; their filesystems end cancelled, not forever active.
+      // The children stop with this run; their filesystems end cancelled, not forever active, and
+      // keep what their steps had done (bytes so far, steps received), not the plan they started from.
+      const children = self.getSnapshot().children;
+      const stepsSoFar = (e: FilesystemEntry): FilesystemEntry['steps'] => {
+        const live: unknown = children[filesystemChildId(e.path)]?.getSnapshot();
+        return isFilesystemSnapshot(live) ? live.context.steps : e.steps;
+      };
       const entries = context.active > 0
         ? EntryTable.from(
-            context.entries.toArray().map((e) => (e.status === 'active' ? { ...e, status: 'permanentError' as const, problem: { ...problem, dataset: e.path } } : e)),
+            context.entries
+              .toArray()
+              .map((e) => (e.status === 'active' ? { ...e, steps: stepsSoFar(e), status: 'permanentError' as const, problem: { ...problem, dataset: e.path } } : e)),
           )
         : context.entries;
       return { problem, entries, active: 0, released: new Set<string>(), sleepUntil: undefined };

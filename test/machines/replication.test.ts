@@ -102,6 +102,22 @@ describe('replication machine', () => {
     expect(out.problem?.message).toMatch(/operator asked/);
   });
 
+  it('keeps the bytes a cancelled transfer had moved in the filesystem it reports cancelled', async () => {
+    const world = makeWorld(1, 1);
+    // 10 bytes every 100 ms: the transfer reports a count each second and is still going at 3 s.
+    world.src.faults.add({ call: 'send', effect: { type: 'slow', bytesPerChunk: 10, delayMs: 100 } });
+    const { actor, done } = start(world);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(stateOf(actor.getSnapshot())).toBe('working');
+    actor.send({ type: 'cancel', reason: 'watchdog' });
+    const out = await drive(done, 1000);
+    const fs0 = out.filesystems.find((f) => f.path === 'tank/fs0');
+    expect(fs0?.status).toBe('permanentError');
+    expect(fs0?.problem?.kind).toBe('cancelled');
+    expect(fs0?.steps[0]?.bytes).toBeGreaterThan(0);
+    expect(fs0?.steps[0]?.received).toBe(false);
+  });
+
   it('starts the next transfer while a finished filesystem still moves its cursor', async () => {
     // Registered as in a job: fs0's cursor move hangs, yet fs1 and fs2 are received meanwhile.
     const world = makeWorld(3, 1);
