@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { isSameOrBelow, parentFilesystem } from '../domain/dataset-name.js';
 import { EndpointError } from '../domain/errors.js';
 import { versionFullName, type FilesystemVersion, type ListedVersion } from '../domain/version.js';
 import { createLocalTransport } from '../transport/local-transport.js';
@@ -94,6 +95,24 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
   // of each that had one): a cursor move then needs no lookup of the old cursor. Forgotten when a
   // move fails.
   let listedCursors: { jobId: string; filesystems: ReadonlySet<string>; cursors: Map<string, FilesystemVersion> } | undefined;
+  // Full receives in progress, by target. A full receive into a filesystem waits for one into its
+  // parent (or child) to end: run together, the child's would make the parent a placeholder under
+  // the parent's receive, which then fails and waits for a retry (about 10 s with concurrency 2
+  // on an initial run). First replications of one subtree thus run parent first, one at a time.
+  const fullReceives = new Map<string, Promise<void>>();
+  const fullReceiveTurn = async (fs: string, signal: AbortSignal): Promise<() => void> => {
+    for (;;) {
+      const related = [...fullReceives].filter(([other]) => isSameOrBelow(other, fs) || isSameOrBelow(fs, other)).map(([, done]) => done);
+      if (related.length === 0) break;
+      await raceAbort(Promise.all(related), signal, `receive into ${fs}`);
+    }
+    let end = (): void => undefined;
+    fullReceives.set(fs, new Promise<void>((resolve) => (end = resolve)));
+    return () => {
+      fullReceives.delete(fs);
+      end();
+    };
+  };
   const sendTarget = (request: SendRequest): { from?: string; to: string } => {
     checkName(request.filesystem, 'filesystem');
     const to = checkName(versionFullName(request.filesystem, request.to), 'snapshot');
@@ -142,9 +161,15 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
       const fs = checkName(request.filesystem, 'filesystem');
       const target = checkName(versionFullName(fs, request.to), 'snapshot');
       let prepared = { replacesPlaceholder: false };
+      const release = request.from === undefined ? await fullReceiveTurn(fs, signal) : undefined;
       try {
         const f = await features(signal);
-        if (request.from === undefined && !(known !== undefined && receivesIntoNewFilesystem(known, fs))) prepared = await prepareFullReceive(ctx, fs, signal);
+        if (request.from === undefined && !(known !== undefined && receivesIntoNewFilesystem(known, fs))) {
+          prepared = await prepareFullReceive(ctx, fs, signal);
+          // Its parents exist now (made as placeholders where missing).
+          const parent = parentFilesystem(fs);
+          if (known !== undefined && parent !== undefined) rememberReceived(known, parent);
+        }
         const args = receiveArgs(target, { force: prepared.replacesPlaceholder, resumable: f.resumableReceive });
         await runZfsWithInput(transport, args, request.stream, { signal, dataset: target });
         if (prepared.replacesPlaceholder) await unmarkPlaceholder(ctx, fs, signal);
@@ -170,6 +195,8 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
           });
         }
         throw err;
+      } finally {
+        release?.();
       }
     },
 
