@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { isSameOrBelow, parentFilesystem } from '../domain/dataset-name.js';
 import { EndpointError } from '../domain/errors.js';
-import { versionFullName, type FilesystemVersion, type ListedVersion } from '../domain/version.js';
+import { versionFullName, type ListedVersion } from '../domain/version.js';
 import { createLocalTransport } from '../transport/local-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { attemptZfs, runZfs, runZfsWithInput, streamZfsOutput } from '../zfs/command-runner.js';
@@ -91,10 +91,9 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
   // What the last listAll showed (see KnownFilesystems): a full receive into a new filesystem then
   // skips its look at the target. Forgotten on any failed receive.
   let known: KnownFilesystems | undefined;
-  // The job's cursors as the last listAll showed them (the filesystems it covered, and the cursor
-  // of each that had one): a cursor move then needs no lookup of the old cursor. Forgotten when a
-  // move fails.
-  let listedCursors: { jobId: string; filesystems: ReadonlySet<string>; cursors: Map<string, FilesystemVersion> } | undefined;
+  // Which filesystems the last listAll covered, and which of them had a cursor of its job: a
+  // first cursor then needs no lookup of older ones. Forgotten when a move fails.
+  let listedCursors: { jobId: string; filesystems: ReadonlySet<string>; withCursor: Set<string> } | undefined;
   // Full receives in progress, by target. A full receive into a filesystem waits for one into its
   // parent (or child) to end: run together, the child's would make the parent a placeholder under
   // the parent's receive, which then fails and waits for a retry (about 10 s with concurrency 2
@@ -178,8 +177,9 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
         known = undefined;
         // Whatever failed before the stream was consumed, the sender must not be left writing into nothing.
         if (!request.stream.destroyed) request.stream.destroy();
-        // A child's receive running at the same time may have created this filesystem as its
-        // placeholder parent after we looked: the next attempt receives onto the placeholder.
+        // A child's receive elsewhere (another endpoint or job on this pool; this endpoint runs
+        // them parent first) may have made this filesystem its placeholder parent after we looked:
+        // the next attempt receives onto the placeholder.
         if (
           request.from === undefined &&
           !prepared.replacesPlaceholder &&
@@ -202,8 +202,9 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
 
     async listAll(jobId, signal) {
       const listing = await listAll(ctx, jobId, signal);
-      known = knownFromListing(roots, listing.filesystems.map((f) => f.path));
-      listedCursors = { jobId, filesystems: new Set(listing.filesystems.map((f) => f.path)), cursors: new Map(listing.cursors) };
+      const paths = listing.filesystems.map((f) => f.path);
+      known = knownFromListing(roots, paths);
+      listedCursors = { jobId, filesystems: new Set(paths), withCursor: new Set(listing.cursors.keys()) };
       return listing;
     },
 
@@ -211,14 +212,14 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
 
     async setReplicationCursor(filesystem, version, jobId, signal, previous): Promise<void> {
       const listed = listedCursors?.jobId === jobId && listedCursors.filesystems.has(filesystem) ? listedCursors : undefined;
-      const listedWithout = listed !== undefined && !listed.cursors.has(filesystem);
+      const listedWithout = listed !== undefined && !listed.withCursor.has(filesystem);
       try {
         await setReplicationCursor(ctx, filesystem, version, jobId, signal, previous, listedWithout);
       } catch (err) {
         listedCursors = undefined;
         throw err;
       }
-      listed?.cursors.set(filesystem, version);
+      listed?.withCursor.add(filesystem);
     },
 
     async hold(filesystem, snapshot, tag, signal): Promise<void> {
