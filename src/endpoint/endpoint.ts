@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { FilesystemVersion, ListedVersion } from '../domain/version.js';
+import type { FilesystemVersion, ListedVersion, VersionType } from '../domain/version.js';
 
 /**
  * A filesystem as an endpoint lists it. Paths are always in the sender's namespace: a receiver
@@ -52,6 +52,28 @@ export interface EndpointListing {
   versions: Map<string, ListedVersion[]>;
   /** The job's replication cursors (empty on a side that keeps none). */
   cursors: Map<string, FilesystemVersion>;
+  /**
+   * Other jobs' replication cursors per filesystem, where the endpoint can list them in the same
+   * call at no extra cost (cursor bookmarks, whose names carry guid and job). Absent means "not
+   * listed here", not "none": pruners then ask {@link Endpoint.listForeignCursors}.
+   */
+  foreignCursors?: Map<string, ForeignCursor[]> | undefined;
+}
+
+/**
+ * A replication cursor of another job on a filesystem: which job, and the guid of the snapshot it
+ * marks (a cursor bookmark's guid is its snapshot's). Pruners never destroy that snapshot, so one
+ * job's keep rules cannot force another job into a full resend.
+ */
+export interface ForeignCursor {
+  /** The other job's name. */
+  jobId: string;
+  /** The guid of the snapshot the cursor marks (a cursor bookmark's guid is its snapshot's). */
+  guid: bigint;
+  /** Where the cursor lives: the marked snapshot, or the cursor bookmark. */
+  type: VersionType;
+  /** The snapshot's or the bookmark's name, without the filesystem. */
+  name: string;
 }
 
 /** What an endpoint can do; engines use a feature where present and fall back where absent. */
@@ -108,6 +130,14 @@ export interface Endpoint {
    * placeholders and never writes outside the receiver's root.
    */
   receive(request: ReceiveRequest, signal: AbortSignal): Promise<void>;
+
+  /**
+   * Optional: the replication cursors of every job but `jobId` on the served filesystems, per
+   * filesystem (an endpoint that lists them in {@link Endpoint.listAll} need not have it). Pruners
+   * protect the snapshots they mark; an endpoint without either is assumed to hold no other job's
+   * cursors.
+   */
+  listForeignCursors?(jobId: string, signal: AbortSignal): Promise<Map<string, ForeignCursor[]>>;
 
   /** The replication cursor of each filesystem for a job: the newest version known replicated. */
   listReplicationCursors(jobId: string, signal: AbortSignal): Promise<Map<string, FilesystemVersion>>;

@@ -84,8 +84,11 @@ export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endp
   if (innerListAll !== undefined) {
     view.listAll = async (jobId, signal): Promise<EndpointListing> => {
       const all = await innerListAll(jobId, signal);
-      return { filesystems: all.filesystems.filter((info) => filter.matches(info.path)), versions: keepAllowed(all.versions), cursors: keepAllowed(all.cursors) };
+      const foreign = all.foreignCursors === undefined ? {} : { foreignCursors: keepAllowed(all.foreignCursors) };
+      return { filesystems: all.filesystems.filter((info) => filter.matches(info.path)), versions: keepAllowed(all.versions), cursors: keepAllowed(all.cursors), ...foreign };
     };
   }
+  const innerForeign = inner.listForeignCursors?.bind(inner);
+  if (innerForeign !== undefined) view.listForeignCursors = async (jobId, signal) => keepAllowed(await innerForeign(jobId, signal));
   return view;
 }

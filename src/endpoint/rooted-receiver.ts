@@ -101,8 +101,12 @@ export function rootedReceiver(inner: Endpoint, options: RootedReceiverOptions):
   if (innerListAll !== undefined) {
     view.listAll = async (jobId, signal): Promise<EndpointListing> => {
       const all = await innerListAll(jobId, signal);
-      return { filesystems: fromLocal(all.filesystems), versions: mapBack(all.versions), cursors: mapBack(all.cursors) };
+      const foreign = all.foreignCursors === undefined ? {} : { foreignCursors: mapBack(all.foreignCursors) };
+      return { filesystems: fromLocal(all.filesystems), versions: mapBack(all.versions), cursors: mapBack(all.cursors), ...foreign };
     };
   }
+  // A receiver can be another job's sender (A → B → C): its pruner must see that job's cursors too.
+  const innerForeign = inner.listForeignCursors?.bind(inner);
+  if (innerForeign !== undefined) view.listForeignCursors = async (jobId, signal) => mapBack(await innerForeign(jobId, signal));
   return view;
 }

@@ -12,7 +12,7 @@ import { listVersions } from '../zfs/listing.js';
 import { parseSendEstimate } from '../zfs/parse-send-estimate.js';
 import { knownFromListing, receivesIntoNewFilesystem, rememberReceived, type KnownFilesystems } from '../zfs/known-filesystems.js';
 import { prepareFullReceive, unmarkPlaceholder } from '../zfs/receive-target.js';
-import { listReplicationCursors, setReplicationCursor } from '../zfs/replication-cursor.js';
+import { listForeignCursors, listReplicationCursors, setReplicationCursor } from '../zfs/replication-cursor.js';
 import { verifySendStream } from '../zfs/send-stream-header.js';
 import { createSnapshots, destroySnapshots } from '../zfs/snapshots.js';
 import { checkName, holdArgs, receiveArgs, releaseArgs, sendArgs } from '../zfs/zfs-args.js';
@@ -209,6 +209,8 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
     },
 
     listReplicationCursors: (jobId, signal) => listReplicationCursors(ctx, jobId, signal),
+
+    listForeignCursors: (jobId, signal) => listForeignCursors(ctx, jobId, signal),
 
     async setReplicationCursor(filesystem, version, jobId, signal, previous): Promise<void> {
       const listed = listedCursors?.jobId === jobId && listedCursors.filesystems.has(filesystem) ? listedCursors : undefined;

@@ -1,11 +1,11 @@
 import { cursorPropertyName, PLACEHOLDER_PROPERTY } from '../endpoint/cursor.js';
 import type { EndpointListing } from '../endpoint/endpoint.js';
 import type { ListedVersion } from '../domain/version.js';
-import { filesystemsFromRows, RESUME_TOKEN_PROPERTY } from './list-filesystems.js';
+import { filesystemsFromRows, filesystemsWithSnapshots, RESUME_TOKEN_PROPERTY } from './list-filesystems.js';
 import { runListing } from './listing.js';
 import { versionsFromRows } from './parse-versions.js';
 import { parsePropertyRows } from './property-rows.js';
-import { checkJob, cursorsFromBookmarks, cursorsFromPropertyRows } from './replication-cursor.js';
+import { checkJob, cursorsFromBookmarks, cursorsFromPropertyRows, foreignCursorsFromBookmarks } from './replication-cursor.js';
 import { getPropertiesArgs, VERSION_PROPERTIES } from './zfs-args.js';
 import type { ZfsContext } from './zfs-context.js';
 
@@ -36,19 +36,17 @@ export async function listAll(ctx: ZfsContext, jobId: string, signal: AbortSigna
   const command = ['zfs', ...args];
   const rows = parsePropertyRows(out.stdout, { command, properties, withSource: true });
 
-  const filesystems = filesystemsFromRows(rows);
+  // The listing has every snapshot row, so a marked filesystem with snapshots shows as real data.
+  const filesystems = filesystemsFromRows(rows, filesystemsWithSnapshots(rows));
   const allVersions = versionsFromRows(rows.filter((r) => versionProperties.has(r.property)), command);
   const versions = new Map<string, ListedVersion[]>();
   for (const fs of filesystems) {
     const list = allVersions.get(fs.path);
     if (!fs.placeholder && list !== undefined) versions.set(fs.path, list);
   }
-  const cursors =
-    cursorProperty !== undefined
-      ? cursorsFromPropertyRows(rows, cursorProperty, command)
-      : cursorsFromBookmarks(
-          [...allVersions].flatMap(([filesystem, list]) => list.map((version) => ({ filesystem, version }))),
-          jobId,
-        );
-  return { filesystems, versions, cursors };
+  if (cursorProperty !== undefined) return { filesystems, versions, cursors: cursorsFromPropertyRows(rows, cursorProperty, command) };
+  // Cursor bookmarks name their job, so every job's are in this listing already: other jobs'
+  // come at no cost (property cursors cannot be asked for by name; see listForeignCursors).
+  const listed = [...allVersions].flatMap(([filesystem, list]) => list.map((version) => ({ filesystem, version })));
+  return { filesystems, versions, cursors: cursorsFromBookmarks(listed, jobId), foreignCursors: foreignCursorsFromBookmarks(listed, jobId) };
 }

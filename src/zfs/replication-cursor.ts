@@ -1,4 +1,6 @@
 import { assertJobId, cursorBookmarkName, cursorPropertyName, parseCursorBookmarkName } from '../endpoint/cursor.js';
+import { CURSOR_PROPERTY_PREFIX, jobOfCursorProperty } from '../endpoint/cursor-property-job.js';
+import type { ForeignCursor } from '../endpoint/endpoint.js';
 import { EndpointError } from '../domain/errors.js';
 import { compareVersions, versionFullName, type FilesystemVersion } from '../domain/version.js';
 import { attemptZfs, runZfs } from './command-runner.js';
@@ -152,4 +154,67 @@ export async function setReplicationCursor(
     if (splitDatasetName(r.name).filesystem !== filesystem) continue;
     await runZfs(ctx.transport, inheritPropertyArgs(property, r.name), { signal, dataset: r.name });
   }
+}
+
+function addForeign(map: Map<string, ForeignCursor[]>, filesystem: string, cursor: ForeignCursor): void {
+  const list = map.get(filesystem);
+  if (list === undefined) map.set(filesystem, [cursor]);
+  else list.push(cursor);
+}
+
+/** Every other job's cursor bookmarks among listed versions, per filesystem. */
+export function foreignCursorsFromBookmarks(versions: Iterable<{ filesystem: string; version: FilesystemVersion }>, jobId: string): Map<string, ForeignCursor[]> {
+  const result = new Map<string, ForeignCursor[]>();
+  for (const { filesystem, version } of versions) {
+    if (version.type !== 'bookmark') continue;
+    const parsed = parseCursorBookmarkName(version.name);
+    if (parsed === undefined || parsed.jobId === jobId) continue;
+    addForeign(result, filesystem, { jobId: parsed.jobId, guid: parsed.guid, type: 'bookmark', name: version.name });
+  }
+  return result;
+}
+
+/**
+ * Every other job's cursor marks from `zfs get -H -s local -o name,property,value all` output:
+ * the lines whose property is a cursor property of a job other than `jobId`, on a snapshot, with
+ * a guid as value (xrepl writes the snapshot's guid). Every mark is reported, stale ones too; the
+ * pruner keeps only each job's newest that matches a listed snapshot's guid.
+ */
+export function foreignCursorsFromLocalProperties(stdout: string, jobId: string): Map<string, ForeignCursor[]> {
+  const result = new Map<string, ForeignCursor[]>();
+  const marker = `\t${CURSOR_PROPERTY_PREFIX}`;
+  for (const line of stdout.split('\n')) {
+    const at = line.indexOf(marker);
+    if (at <= 0) continue;
+    const rest = line.slice(at + 1).split('\t');
+    const [property, value] = rest;
+    if (property === undefined || value === undefined) continue;
+    const job = jobOfCursorProperty(property);
+    if (job === undefined || job === jobId || !/^[0-9]+$/.test(value)) continue;
+    const name = line.slice(0, at);
+    const { filesystem, type, version } = splitDatasetName(name);
+    if (type !== 'snapshot' || version === undefined || value.length > 20) continue;
+    addForeign(result, filesystem, { jobId: job, guid: BigInt(value), type: 'snapshot', name: version });
+  }
+  return result;
+}
+
+/**
+ * Every other job's cursors under the context's roots: the cursor bookmarks where bookmarks exist,
+ * else the cursor properties set on snapshots. Property names carry the job, so they cannot be
+ * asked for by name: one `zfs get -s local all` lists what is set locally (on snapshots, user
+ * properties only), and the cursor marks are picked from it.
+ */
+export async function listForeignCursors(ctx: ZfsContext, jobId: string, signal: AbortSignal): Promise<Map<string, ForeignCursor[]>> {
+  checkJob(jobId);
+  const features = await ctx.features(signal);
+  if (features.bookmarks) {
+    const args = listBookmarksArgs(ctx.roots, 'recursive');
+    const out = await runListing(ctx, args, signal);
+    return foreignCursorsFromBookmarks(parseBookmarkList(out.stdout, ['zfs', ...args]), jobId);
+  }
+  for (const r of ctx.roots) checkName(r, 'any');
+  const args = ['get', '-Hp', '-r', ...(features.getTypeFilter ? ['-t', 'snapshot'] : []), '-s', 'local', '-o', 'name,property,value', 'all', ...ctx.roots];
+  const out = await runListing(ctx, args, signal);
+  return foreignCursorsFromLocalProperties(out.stdout, jobId);
 }

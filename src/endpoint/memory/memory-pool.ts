@@ -10,8 +10,9 @@ import type { Readable } from 'node:stream';
 import { EndpointError } from '../../domain/errors.js';
 import { compareVersions, describeVersion, type FilesystemVersion, type ListedVersion } from '../../domain/version.js';
 import { MAX_DATASET_NAME_LENGTH, parentFilesystem } from '../../domain/dataset-name.js';
-import type { DestroyResult, Endpoint, EndpointCapabilities, FilesystemInfo, ReceiveRequest, SendRequest } from '../endpoint.js';
+import type { DestroyResult, Endpoint, EndpointCapabilities, FilesystemInfo, ForeignCursor, ReceiveRequest, SendRequest } from '../endpoint.js';
 import { assertJobId, cursorBookmarkName, cursorPropertyName, parseCursorBookmarkName, PLACEHOLDER_PROPERTY } from '../cursor.js';
+import { jobOfCursorProperty } from '../cursor-property-job.js';
 import { checkDatasetName, throwIfAborted, untilAborted } from '../endpoint-guards.js';
 import { filteredSender, type FilesystemMatcher } from '../filtered-sender.js';
 import { rootedReceiver } from '../rooted-receiver.js';
@@ -201,6 +202,26 @@ export class MemoryPool implements Endpoint {
     for (const [path, fs] of this.filesystemsByPath) {
       const cursor = this.cursorOf(fs, jobId);
       if (cursor !== undefined) out.set(path, cursor);
+    }
+    return out;
+  }
+
+  async listForeignCursors(jobId: string, signal: AbortSignal): Promise<Map<string, ForeignCursor[]>> {
+    await this.begin('listForeignCursors', undefined, signal, () => checkJobId(jobId));
+    const out = new Map<string, ForeignCursor[]>();
+    for (const [path, fs] of this.filesystemsByPath) {
+      const found: ForeignCursor[] = [];
+      for (const b of fs.bookmarks.values()) {
+        const parsed = parseCursorBookmarkName(b.name);
+        if (parsed !== undefined && parsed.jobId !== jobId) found.push({ jobId: parsed.jobId, guid: parsed.guid, type: 'bookmark', name: b.name });
+      }
+      for (const snap of fs.snapshots) {
+        for (const [property, value] of snap.properties ?? []) {
+          const owner = jobOfCursorProperty(property);
+          if (owner !== undefined && owner !== jobId && value === 'on') found.push({ jobId: owner, guid: snap.guid, type: 'snapshot', name: snap.name });
+        }
+      }
+      if (found.length > 0) out.set(path, found);
     }
     return out;
   }
