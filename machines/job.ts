@@ -1,5 +1,6 @@
 import { assign, raise, sendTo, setup } from 'xstate';
 import { errorMessage } from '../src/domain/errors.js';
+import { receivedByFilesystem } from '../src/pruner/received-by-filesystem.js';
 import { permanentProblem, type Problem } from '../src/replication/problem.js';
 import { advanceProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
 import { prunerMachine, type PrunerMachineInput, type PrunerMachineOutput } from './pruner.js';
@@ -210,7 +211,8 @@ export const jobMachine = setup({
           invoke: {
             id: 'pruneSender',
             src: 'pruner',
-            input: ({ context }) => ({ ...context.pruneSender, side: 'sender' as const }),
+            // What this invocation received stays protected even where the cursor did not follow.
+            input: ({ context }) => ({ ...context.pruneSender, side: 'sender' as const, received: receivedByFilesystem(context.current?.replication?.filesystems) }),
             onDone: {
               target: 'pruningReceiver',
               actions: [{ type: 'recordOutput', params: ({ event }) => ({ part: 'pruneSender' as const, output: event.output }) }, 'madeProgress'],

@@ -1,4 +1,6 @@
 import { assign, enqueueActions, setup } from 'xstate';
+import type { FilesystemVersion } from '../src/domain/version.js';
+import type { ListPruneStateInput } from '../src/pruner/list-prune-state.js';
 import type { KeepRule } from '../src/pruning/keep-rule.js';
 import { planPruneSide, type PruneFilesystemPlan, type PruneListing, type PruneSide } from '../src/pruner/plan-prune-side.js';
 import { permanentProblem, problemFrom, type Problem } from '../src/replication/problem.js';
@@ -14,9 +16,26 @@ export interface PrunerMachineInput {
   rules: readonly KeepRule[];
   retry: RetryPolicy;
   now: () => number;
+  /**
+   * Sender only: per filesystem, the newest snapshot this invocation's replication received. The
+   * pruner never destroys it, even where the cursor could not follow (a watchdog cancel).
+   */
+  received?: ReadonlyMap<string, FilesystemVersion> | undefined;
+  /** Most snapshots per destroy call, so progress is recorded per batch; {@link DEFAULT_DESTROY_BATCH} when absent. */
+  destroyBatch?: number | undefined;
 }
 
-/** Input of the `destroySnapshots` actor: per filesystem, the snapshots to destroy. */
+/**
+ * Snapshots destroyed per call by default: each destroyed batch is progress for the watchdog, so
+ * pruning 100,000 snapshots is 1,000 steps of progress, not one that the watchdog cancels half-way.
+ * Small enough that one batch takes seconds even one `zfs destroy` a snapshot (zfs-fuse).
+ */
+export const DEFAULT_DESTROY_BATCH = 100;
+
+/**
+ * Input of the `destroySnapshots` actor: batches of snapshots to destroy, each of one filesystem;
+ * a filesystem with more than one batch's worth appears once per batch, in order.
+ */
 export interface DestroySnapshotsInput {
   side: PruneSide;
   work: { filesystem: string; snapshots: string[] }[];
@@ -28,7 +47,7 @@ export interface DestroyOutcome {
   problem?: Problem | undefined;
 }
 
-/** Emitted by `destroySnapshots` once per filesystem, so one filesystem's error never blocks the others. */
+/** Emitted by `destroySnapshots` once per batch, so one filesystem's error never blocks the others and each batch is progress. */
 export interface DestroyReportedEvent {
   type: 'destroy.reported';
   filesystem: string;
@@ -60,10 +79,22 @@ function hasPending(filesystems: readonly PruneFilesystemPlan[]): boolean {
   return filesystems.some((f) => f.pending.length > 0);
 }
 
+/** The pending snapshots as destroy batches of at most `size`, filesystem by filesystem. */
+export function destroyBatches(filesystems: readonly PruneFilesystemPlan[], size: number): DestroySnapshotsInput['work'] {
+  const per = Math.max(1, Math.floor(size));
+  const work: DestroySnapshotsInput['work'] = [];
+  for (const f of filesystems) {
+    for (let i = 0; i < f.pending.length; i += per) work.push({ filesystem: f.filesystem, snapshots: f.pending.slice(i, i + per) });
+  }
+  return work;
+}
+
 /**
  * Prunes one side (zrepl's pruner states): plan lists the side and applies the keep rules, exec
- * destroys what they destroy, filesystem by filesystem. Listing failures wait in planWait, transient
- * destroy failures (a busy dataset) in execWait; retries are bounded.
+ * destroys what they destroy, filesystem by filesystem in batches of at most `destroyBatch`
+ * snapshots, each batch that destroyed something recorded as progress (a long prune keeps the
+ * watchdog informed). Listing failures wait in planWait, transient destroy failures (a busy
+ * dataset) in execWait; retries are bounded.
  */
 export const prunerMachine = setup({
   types: {
@@ -73,7 +104,7 @@ export const prunerMachine = setup({
     output: {} as PrunerMachineOutput,
   },
   actors: {
-    listPruneState: unprovidedPromise<PruneListing, { side: PruneSide; jobId: string }>('listPruneState'),
+    listPruneState: unprovidedPromise<PruneListing, ListPruneStateInput>('listPruneState'),
     destroySnapshots: unprovidedEventStream<DestroyReportedEvent, DestroySnapshotsInput>('destroySnapshots'),
   },
   delays: {
@@ -115,13 +146,14 @@ export const prunerMachine = setup({
         if (f.filesystem !== params.filesystem) return f;
         const destroyed = params.results.filter((r) => !r.problem).map((r) => r.name);
         const failed = params.results.filter((r) => r.problem);
-        // A transient failure stays pending for execWait; a permanent one is reported and dropped.
-        const retryable = new Set(failed.filter((r) => r.problem?.errorClass === 'transient').map((r) => r.name));
+        // A report covers one batch: what it destroyed or failed for good leaves pending, a
+        // transient failure stays for execWait, and the other batches' snapshots stay untouched.
+        const settled = new Set(params.results.filter((r) => !r.problem || r.problem.errorClass !== 'transient').map((r) => r.name));
         const lastProblem = failed[failed.length - 1]?.problem;
         return {
           ...f,
           destroyed: [...f.destroyed, ...destroyed],
-          pending: f.pending.filter((n) => retryable.has(n)),
+          pending: f.pending.filter((n) => !settled.has(n)),
           problem: lastProblem ?? f.problem,
         };
       }),
@@ -175,7 +207,7 @@ export const prunerMachine = setup({
       always: { guard: 'hasNoRules', target: 'done', actions: 'madeProgress' },
       invoke: {
         src: 'listPruneState',
-        input: ({ context }) => ({ side: context.side, jobId: context.jobId }),
+        input: ({ context }) => ({ side: context.side, jobId: context.jobId, received: context.received }),
         onDone: {
           target: 'exec',
           actions: [{ type: 'recordPlan', params: ({ event }) => ({ listing: event.output }) }, 'madeProgress'],
@@ -206,12 +238,12 @@ export const prunerMachine = setup({
           ],
         },
         destroying: {
-          description: 'The endpoint destroys the pending snapshots; each filesystem reports on its own.',
+          description: 'The endpoint destroys the pending snapshots in batches; each batch reports on its own and is progress when it destroyed something.',
           invoke: {
             src: 'destroySnapshots',
             input: ({ context }) => ({
               side: context.side,
-              work: context.filesystems.filter((f) => f.pending.length > 0).map((f) => ({ filesystem: f.filesystem, snapshots: f.pending })),
+              work: destroyBatches(context.filesystems, context.destroyBatch ?? DEFAULT_DESTROY_BATCH),
             }),
             onDone: [
               { guard: 'hasNothingToDestroy', target: '#pruner.done', actions: 'madeProgress' },

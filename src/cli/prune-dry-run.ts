@@ -1,5 +1,6 @@
-import type { Endpoint } from '../endpoint/endpoint.js';
-import { type PruneFilesystemPlan, type PruneListing, type PruneSide, planPruneSide } from '../pruner/plan-prune-side.js';
+import type { EndpointPair } from '../actors/endpoint-pair.js';
+import { listPruneState } from '../pruner/list-prune-state.js';
+import { type ProtectedSnapshot, type PruneFilesystemPlan, type PruneListing, type PruneSide, planPruneSide } from '../pruner/plan-prune-side.js';
 import { keepRulesFromConfig } from '../pruning/keep-rules-from-config.js';
 
 /** One side of a prune dry run: its rules as written and what they decide per filesystem. */
@@ -11,24 +12,25 @@ export interface PruneSideDryRun {
     filesystem: string;
     /** Snapshots the pruner would destroy, oldest first. */
     destroy: string[];
-    /** Snapshots the rules would destroy but the pruner protects, and why. */
-    protected: { name: string; reason: string }[];
+    /** Snapshots the rules would destroy but the pruner protects, and why (`job`: whose cursor it is). */
+    protected: { name: string; reason: string; job?: string | undefined }[];
     /** Snapshots kept, with the rules that keep each one. */
     kept: { name: string; keptBy: string[] }[];
     problem?: string | undefined;
   }[];
 }
 
-/** Lists one side as the pruner does before planning: filesystems, their versions, and the sender's cursors. */
-export async function listPruneSide(endpoint: Endpoint, side: PruneSide, jobId: string, signal: AbortSignal): Promise<PruneListing> {
-  const infos = await endpoint.listFilesystems(signal);
-  const paths = infos.filter((f) => !f.placeholder).map((f) => f.path);
-  const versions = paths.length > 0 ? await endpoint.listVersions(paths, signal) : new Map();
-  const cursors = side === 'sender' ? await endpoint.listReplicationCursors(jobId, signal) : undefined;
-  return {
-    filesystems: infos.map((f) => ({ path: f.path, placeholder: f.placeholder, versions: versions.get(f.path) ?? [] })),
-    cursors,
-  };
+/**
+ * Lists one side exactly as the pruner does before planning (the same function): filesystems,
+ * versions, other jobs' cursors, the other side's versions, and the sender's cursors.
+ */
+export function listPruneSide(endpoints: EndpointPair, side: PruneSide, jobId: string, signal: AbortSignal): Promise<PruneListing> {
+  return listPruneState(endpoints, { side, jobId }, signal);
+}
+
+/** Why a snapshot is protected, in words: the reason, and for another job's cursor, whose. */
+export function describeProtection(p: Pick<ProtectedSnapshot, 'job'> & { reason: string }): string {
+  return p.job !== undefined ? `${p.reason} "${p.job}"` : p.reason;
 }
 
 /**
@@ -46,7 +48,7 @@ export function pruneSideDryRun(listing: PruneListing, rulesConfig: readonly unk
     filesystems: plans.map((plan) => ({
       filesystem: plan.filesystem,
       destroy: [...plan.destroy],
-      protected: plan.protected.map((p) => ({ name: p.name, reason: p.reason })),
+      protected: plan.protected.map((p) => ({ name: p.name, reason: p.reason, ...(p.job !== undefined ? { job: p.job } : {}) })),
       kept: plan.kept.map((k) => ({ name: k.name, keptBy: k.keptBy.map((i) => names[i] ?? `rule ${i}`) })),
       problem: plan.problem?.message,
     })),
@@ -73,7 +75,7 @@ export function formatPruneDryRun(job: string, sides: readonly PruneSideDryRun[]
       if (fs.problem !== undefined) lines.push(`    problem: ${fs.problem}`);
       const rows: { name: string; text: string }[] = [
         ...fs.destroy.map((name) => ({ name, text: `would destroy  @${name}  (no rule keeps it)` })),
-        ...fs.protected.map((p) => ({ name: p.name, text: `keep           @${p.name}  (the rules would destroy it, but: ${p.reason})` })),
+        ...fs.protected.map((p) => ({ name: p.name, text: `keep           @${p.name}  (the rules would destroy it, but: ${describeProtection(p)})` })),
         ...fs.kept.filter((k) => !fs.protected.some((p) => p.name === k.name)).map((k) => ({
           name: k.name,
           text: `keep           @${k.name}  (${k.keptBy.length > 0 ? `kept by ${k.keptBy.join(', ')}` : 'nothing is pruned here'})`,

@@ -47,8 +47,8 @@ export async function pruneCommand(options: PruneCommandOptions, context: Comman
 export async function pruneDryRun(job: JobConfig, pools: ReadonlyMap<string, MemoryPool>, signal: AbortSignal, now = Date.now()): Promise<PruneSideDryRun[]> {
   const { sender, receiver } = await createJobEndpoints(job, pools);
   const [senderListing, receiverListing] = await Promise.all([
-    listPruneSide(sender, 'sender', job.name, signal),
-    listPruneSide(receiver, 'receiver', job.name, signal),
+    listPruneSide({ sender, receiver }, 'sender', job.name, signal),
+    listPruneSide({ sender, receiver }, 'receiver', job.name, signal),
   ]);
   return [
     pruneSideDryRun(senderListing, job.keepSender, 'sender', job.name, now, `jobs[${job.index}].pruning.keep_sender`),
