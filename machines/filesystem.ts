@@ -78,6 +78,39 @@ function nextToTransfer(steps: readonly PlannedStep[]): number {
   return steps.findIndex((s) => !s.received && !s.done);
 }
 
+/**
+ * The newest snapshot the receiver is known to have while steps remain unsaved: the last received
+ * step's, else the base the plan starts from (the newest common snapshot planning found). Undefined
+ * for a full send not yet received, or a plan based on a bookmark (zfs-fuse has no bookmark cursors).
+ */
+export function newestOnReceiver(steps: readonly PlannedStep[]): { version: FilesystemVersion; index: number } | undefined {
+  let last = -1;
+  steps.forEach((s, i) => {
+    if (s.received && !s.done) last = i;
+  });
+  const received = steps[last];
+  if (received !== undefined) return { version: received.to, index: last };
+  const next = steps.find((s) => !s.done);
+  if (next?.from?.type === 'snapshot') return { version: next.from, index: -1 };
+  return undefined;
+}
+
+/** True when the cursor is behind the newest snapshot the receiver has (never moves it backwards). */
+function cursorBehind(context: FilesystemContext): boolean {
+  const target = newestOnReceiver(context.steps)?.version;
+  if (target === undefined) return false;
+  const cursor = context.cursor;
+  return cursor === undefined || (cursor.guid !== target.guid && cursor.createTxg < target.createTxg);
+}
+
+function isStalePlan(error: unknown): boolean {
+  return STALE_PLAN_KINDS.has(problemFrom(error, 0).kind);
+}
+
+function isRetryable(context: FilesystemContext, error: unknown): boolean {
+  return problemFrom(error, 0).errorClass === 'transient' && context.attempts + 1 < context.retry.maxAttempts;
+}
+
 function updateStep(steps: readonly PlannedStep[], i: number, change: Partial<PlannedStep>): PlannedStep[] {
   return steps.map((s, j) => (j === i ? { ...s, ...change } : s));
 }
@@ -88,9 +121,13 @@ function updateStep(steps: readonly PlannedStep[], i: number, change: Partial<Pl
  * snapshot. A failure ends the attempt in `retryWait` (the replication machine's queue decides
  * when to try again) or `permanentError`; received steps stay marked received, so the next attempt
  * transfers only what is missing, and redoes only the cursor move when that was what failed. A
- * cursor that lags behind the receiver is safe (pruning then keeps more, never less), so moving it
- * once per attempt instead of once per step saves a cursor write (three zfs processes where the
- * cursor is a bookmark) for every step but the last.
+ * cursor is moved once per attempt, not once per step, which saves a cursor write (three zfs
+ * processes where the cursor is a bookmark) for every step but the last. A failed attempt still
+ * moves it to the newest snapshot the receiver has (`savingCursor`) before it ends: a cursor left
+ * at the attempt's start would let the sender's pruner count the received snapshots as
+ * unreplicated bases and destroy the one the next incremental needs. A cancel stops this machine
+ * with the run, so that move cannot follow a watchdog cancel; the job's sender pruner then protects
+ * what was received, and the next attempt's failure path or last step moves the cursor.
  */
 export const filesystemMachine = setup({
   types: {
@@ -105,13 +142,13 @@ export const filesystemMachine = setup({
   },
   guards: {
     allStepsDone: ({ context }) => currentStepIndex(context.steps) < 0,
+    isCursorBehind: ({ context }) => cursorBehind(context),
+    willRetry: ({ context }) => context.status === 'retryWait',
     hasStepToTransfer: ({ context }) => nextToTransfer(context.steps) >= 0,
-    isStalePlanError: (_, params: { error: unknown }) => {
-      const p = problemFrom(params.error, 0);
-      return STALE_PLAN_KINDS.has(p.kind);
-    },
-    isRetryableError: ({ context }, params: { error: unknown }) =>
-      problemFrom(params.error, 0).errorClass === 'transient' && context.attempts + 1 < context.retry.maxAttempts,
+    isStalePlanError: (_, params: { error: unknown }) => isStalePlan(params.error),
+    isRetryableError: ({ context }, params: { error: unknown }) => isRetryable(context, params.error),
+    isStalePlanErrorWithCursorBehind: ({ context }, params: { error: unknown }) => isStalePlan(params.error) && cursorBehind(context),
+    isRetryableErrorWithCursorBehind: ({ context }, params: { error: unknown }) => isRetryable(context, params.error) && cursorBehind(context),
   },
   actions: {
     madeProgress: enqueueActions(({ context, enqueue, system }) => {
@@ -130,6 +167,11 @@ export const filesystemMachine = setup({
       const slots = system.get(REPLICATION_SLOTS_ID);
       const released: SlotReleasedEvent = { type: 'filesystem.transferred', path: context.path };
       if (slots) enqueue.sendTo(slots, released);
+    }),
+    markSavedSteps: assign(({ context }) => {
+      const saved = newestOnReceiver(context.steps);
+      if (saved === undefined) return {};
+      return { steps: context.steps.map((s, i) => (i <= saved.index && !s.done ? { ...s, done: true } : s)), cursor: saved.version };
     }),
     markAllDone: assign(({ context }) => ({
       steps: context.steps.map((s) => (s.done ? s : { ...s, done: true })),
@@ -197,16 +239,33 @@ export const filesystemMachine = setup({
               return { path: context.path, step };
             },
             onDone: { target: 'choosing', actions: ['markReceived', 'releaseSlotAfterLastTransfer', 'madeProgress'] },
+            // Every failure first records how the attempt ends, then saves the cursor where the
+            // receiver got further than the cursor (see savingCursor), else ends at once.
             onError: [
+              {
+                guard: { type: 'isStalePlanErrorWithCursorBehind', params: ({ event }) => ({ error: event.error }) },
+                target: '#filesystem.savingCursor',
+                actions: [{ type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: true }) }, 'madeProgress'],
+              },
               {
                 guard: { type: 'isStalePlanError', params: ({ event }) => ({ error: event.error }) },
                 target: '#filesystem.retryWait',
                 actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: true }) },
               },
               {
+                guard: { type: 'isRetryableErrorWithCursorBehind', params: ({ event }) => ({ error: event.error }) },
+                target: '#filesystem.savingCursor',
+                actions: [{ type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) }, 'madeProgress'],
+              },
+              {
                 guard: { type: 'isRetryableError', params: ({ event }) => ({ error: event.error }) },
                 target: '#filesystem.retryWait',
                 actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) },
+              },
+              {
+                guard: 'isCursorBehind',
+                target: '#filesystem.savingCursor',
+                actions: [{ type: 'recordFailure', params: ({ event }) => ({ error: event.error }) }, 'madeProgress'],
               },
               {
                 target: '#filesystem.permanentError',
@@ -243,6 +302,25 @@ export const filesystemMachine = setup({
             ],
           },
         },
+      },
+    },
+    savingCursor: {
+      description:
+        "A transfer failed after the receiver got further than the cursor: moves the cursor to the newest snapshot the receiver has, then ends as the failure decided. Entering it is progress: it happens at most once per attempt (afterwards the cursor is not behind), so it cannot keep a stuck run alive.",
+      invoke: {
+        src: 'setCursor',
+        input: ({ context }) => {
+          const target = newestOnReceiver(context.steps);
+          if (!target) throw new Error(`${context.path}: nothing received to move the cursor to`);
+          return { path: context.path, version: target.version, jobId: context.jobId, previous: context.cursor };
+        },
+        onDone: [
+          { guard: 'willRetry', target: 'retryWait', actions: 'markSavedSteps' },
+          { target: 'permanentError', actions: 'markSavedSteps' },
+        ],
+        // The transfer's failure is what the attempt reports; received steps stay received, so the
+        // next attempt moves the cursor again.
+        onError: [{ guard: 'willRetry', target: 'retryWait' }, { target: 'permanentError' }],
       },
     },
     retryWait: {

@@ -34,8 +34,8 @@ function transferOk(calls: string[]) {
   );
 }
 
-async function runAttempt(machine: typeof filesystemMachine, steps: PlannedStep[], attempts = 0): Promise<FilesystemMachineOutput> {
-  const actor = createActor(machine, { input: { path: 'tank/a', steps, attempts, jobId: 'j', retry, now: () => 5000 } });
+async function runAttempt(machine: typeof filesystemMachine, steps: PlannedStep[], attempts = 0, cursor?: FilesystemVersion): Promise<FilesystemMachineOutput> {
+  const actor = createActor(machine, { input: { path: 'tank/a', steps, attempts, jobId: 'j', retry, now: () => 5000, cursor } });
   actor.start();
   const snap = await waitFor(actor, (s) => s.status === 'done');
   return snap.output as FilesystemMachineOutput;
@@ -62,7 +62,7 @@ describe('filesystem machine', () => {
     expect(out.steps.map((s) => s.bytes)).toEqual([42, 42]);
   });
 
-  it('after a failed later step, transfers only what is missing and moves the cursor once at the end', async () => {
+  it('after a failed later step, moves the cursor to the newest received step, then transfers only what is missing', async () => {
     const transfers: string[] = [];
     const cursors: string[] = [];
     let failB = true;
@@ -87,13 +87,15 @@ describe('filesystem machine', () => {
     });
     const first = await runAttempt(m, [step(undefined, v('a', 1)), step(v('a', 1), v('b', 2))]);
     expect(first.status).toBe('retryWait');
-    expect(first.steps.map((s) => [s.received, s.done])).toEqual([[true, false], [false, false]]);
-    // The cursor lags behind what the receiver has: safe, pruning only keeps more.
-    expect(cursors).toEqual([]);
-    const second = await runAttempt(m, first.steps, first.attempts);
+    // The receiver has a: the cursor follows it, so the sender's pruner knows a is the base.
+    expect(cursors).toEqual(['a']);
+    expect(first.cursor?.name).toBe('a');
+    expect(first.steps.map((s) => [s.received, s.done])).toEqual([[true, true], [false, false]]);
+    expect(first.problem?.kind).toBe('connection-lost');
+    const second = await runAttempt(m, first.steps, first.attempts, first.cursor);
     expect(second.status).toBe('completed');
     expect(transfers).toEqual(['a', 'b', 'b']);
-    expect(cursors).toEqual(['b']);
+    expect(cursors).toEqual(['a', 'b']);
   });
 
   it('retries only the cursor update when the cursor update failed, never the transfer', async () => {
@@ -156,5 +158,73 @@ describe('filesystem machine', () => {
     expect(out.status).toBe('permanentError');
     expect(out.attempts).toBe(1);
     expect(out.problem?.kind).toBe('invalid-name');
+  });
+
+  describe('the cursor after a failure covers what the receiver has', () => {
+    const failingOn = (name: string, error: EndpointError, cursors: string[], cursorError?: EndpointError) =>
+      filesystemMachine.provide({
+        actors: {
+          transfer: fromEventObservable<TransferProgressEvent, { path: string; step: PlannedStep }>(
+            ({ input }) =>
+              new Observable<TransferProgressEvent>((sub) => {
+                if (input.step.to.name === name) sub.error(error);
+                else sub.complete();
+              }),
+          ),
+          setCursor: fromPromise(async ({ input }) => {
+            cursors.push(input.version.name);
+            if (cursorError) throw cursorError;
+          }),
+        },
+      });
+
+    it('moves it to the newest received step when a later step fails for good', async () => {
+      const cursors: string[] = [];
+      const m = failingOn('c', new EndpointError('no', { kind: 'invalid-name' }), cursors);
+      const out = await runAttempt(m, [step(v('a', 1), v('b', 2)), step(v('b', 2), v('c', 3))], 0, v('a', 1));
+      expect(out.status).toBe('permanentError');
+      expect(out.problem?.kind).toBe('invalid-name');
+      expect(cursors).toEqual(['b']);
+      expect(out.cursor?.name).toBe('b');
+    });
+
+    it('moves it to the newest received step when a later step needs a new plan, and keeps that step done for the merge', async () => {
+      const cursors: string[] = [];
+      const m = failingOn('c', new EndpointError('gone', { kind: 'dataset-not-found' }), cursors);
+      const out = await runAttempt(m, [step(v('a', 1), v('b', 2)), step(v('b', 2), v('c', 3))], 0, v('a', 1));
+      expect(out.status).toBe('retryWait');
+      expect(out.needsReplan).toBe(true);
+      expect(cursors).toEqual(['b']);
+      expect(out.steps.map((s) => s.done)).toEqual([true, false]);
+    });
+
+    it('repairs a cursor that lags the plan\'s base when the first step fails (a run the watchdog cancelled before its cursor move)', async () => {
+      const cursors: string[] = [];
+      const m = failingOn('c', new EndpointError('reset', { kind: 'connection-lost' }), cursors);
+      // Planning found b on both sides, but the cursor is still at a.
+      const out = await runAttempt(m, [step(v('b', 2), v('c', 3))], 0, v('a', 1));
+      expect(out.status).toBe('retryWait');
+      expect(cursors).toEqual(['b']);
+      expect(out.cursor?.name).toBe('b');
+    });
+
+    it('moves nothing when the cursor already covers what the receiver has', async () => {
+      const cursors: string[] = [];
+      const m = failingOn('c', new EndpointError('reset', { kind: 'connection-lost' }), cursors);
+      const out = await runAttempt(m, [step(v('b', 2), v('c', 3))], 0, v('b', 2));
+      expect(out.status).toBe('retryWait');
+      expect(cursors).toEqual([]);
+    });
+
+    it('reports the transfer failure, not the cursor failure, when the cursor move fails too, and leaves the step received for the next attempt', async () => {
+      const cursors: string[] = [];
+      const m = failingOn('c', new EndpointError('reset', { kind: 'connection-lost' }), cursors, new EndpointError('busy', { kind: 'dataset-busy' }));
+      const out = await runAttempt(m, [step(v('a', 1), v('b', 2)), step(v('b', 2), v('c', 3))], 0, v('a', 1));
+      expect(out.status).toBe('retryWait');
+      expect(out.problem?.kind).toBe('connection-lost');
+      expect(cursors).toEqual(['b']);
+      expect(out.cursor?.name).toBe('a');
+      expect(out.steps.map((s) => [s.received, s.done])).toEqual([[true, false], [false, false]]);
+    });
   });
 });
