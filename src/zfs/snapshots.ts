@@ -1,12 +1,28 @@
 import { EndpointError } from '../domain/errors.js';
 import type { DestroyResult } from '../endpoint/endpoint.js';
 import { attemptZfs, runZfs } from './command-runner.js';
+import { destroyBatches, snapshotBatches } from './argument-batches.js';
 import { destroySnapshotsArgs, getPropertiesArgs, snapshotArgs, checkName } from './zfs-args.js';
 import type { ZfsContext } from './zfs-context.js';
 
+function withCreated(error: EndpointError, name: string | undefined, made: readonly string[]): EndpointError {
+  if (made.length === 0) return error;
+  return new EndpointError(`${error.message} (already created: ${made.join(', ')})`, {
+    kind: error.kind,
+    errorClass: error.errorClass,
+    dataset: name ?? error.dataset,
+    command: error.command,
+    stderr: error.stderr,
+    cause: error,
+  });
+}
+
 /**
- * Creates `<fs>@<snapshot>` on each filesystem: in one atomic call where zfs takes several names,
- * else one call each (zfs-fuse), stopping at the first failure with the ones already made named.
+ * Creates `<fs>@<snapshot>` on each filesystem. Where zfs takes several names, one call per pool
+ * (OpenZFS refuses one call across pools, and a job spanning two pools would get no snapshot at
+ * all), split further by size so no command exceeds the argument limits; each call is atomic for
+ * its names. Where it takes one name (zfs-fuse), one call each. It stops at the first failure
+ * and names the snapshots already made.
  */
 export async function createSnapshots(ctx: ZfsContext, filesystems: readonly string[], snapshot: string, signal: AbortSignal): Promise<void> {
   const names = [...new Set(filesystems)].map((fs) => {
@@ -15,25 +31,12 @@ export async function createSnapshots(ctx: ZfsContext, filesystems: readonly str
   });
   if (names.length === 0) return;
   const features = await ctx.features(signal);
-  if (features.multiSnapshot) {
-    await runZfs(ctx.transport, snapshotArgs(names), { signal });
-    return;
-  }
+  const batches = features.multiSnapshot ? snapshotBatches(names) : names.map((name) => [name]);
   const made: string[] = [];
-  for (const name of names) {
-    const attempt = await attemptZfs(ctx.transport, snapshotArgs([name]), { signal, dataset: name });
-    if (!attempt.ok) {
-      if (made.length === 0) throw attempt.error;
-      throw new EndpointError(`${attempt.error.message} (already created: ${made.join(', ')})`, {
-        kind: attempt.error.kind,
-        errorClass: attempt.error.errorClass,
-        dataset: name,
-        command: attempt.error.command,
-        stderr: attempt.error.stderr,
-        cause: attempt.error,
-      });
-    }
-    made.push(name);
+  for (const batch of batches) {
+    const attempt = await attemptZfs(ctx.transport, snapshotArgs(batch), { signal, dataset: batch.length === 1 ? batch[0] : undefined });
+    if (!attempt.ok) throw withCreated(attempt.error, batch.length === 1 ? batch[0] : undefined, made);
+    made.push(...batch);
   }
 }
 
@@ -53,27 +56,34 @@ async function explainBusy(ctx: ZfsContext, error: EndpointError, name: string, 
 }
 
 /**
- * Destroys snapshots of one filesystem, one result each. Where zfs takes comma lists the whole
- * list goes in one call, which OpenZFS applies all or nothing; if that fails (or there are no
- * comma lists) each snapshot gets its own call so each gets its own result.
+ * Destroys snapshots of one filesystem, one result each. Where zfs takes comma lists the list goes
+ * in as few calls as the argument limits allow, each of which OpenZFS applies all or nothing; the
+ * names of a call that fails (or all, without comma lists) get a call each, so each gets its own
+ * result.
  */
 export async function destroySnapshots(ctx: ZfsContext, filesystem: string, snapshots: readonly string[], signal: AbortSignal): Promise<DestroyResult[]> {
   checkName(filesystem, 'filesystem');
   for (const s of snapshots) checkName(`${filesystem}@${s}`, 'snapshot');
   if (snapshots.length === 0) return [];
   const features = await ctx.features(signal);
-  if (features.destroyCommaList && snapshots.length > 1) {
-    const batch = await attemptZfs(ctx.transport, destroySnapshotsArgs(filesystem, snapshots), { signal, dataset: filesystem });
-    if (batch.ok) return snapshots.map((name) => ({ name }));
-    if (batch.error.kind === 'aborted') throw batch.error;
-  }
+  const batches = features.destroyCommaList ? destroyBatches(filesystem, snapshots) : snapshots.map((s) => [s]);
   const results: DestroyResult[] = [];
-  for (const name of snapshots) {
-    const full = `${filesystem}@${name}`;
-    const attempt = await attemptZfs(ctx.transport, destroySnapshotsArgs(filesystem, [name]), { signal, dataset: full });
-    if (attempt.ok) results.push({ name });
-    else if (attempt.error.kind === 'aborted') throw attempt.error;
-    else results.push({ name, error: await explainBusy(ctx, attempt.error, full, signal) });
+  for (const batch of batches) {
+    if (batch.length > 1) {
+      const attempt = await attemptZfs(ctx.transport, destroySnapshotsArgs(filesystem, batch), { signal, dataset: filesystem });
+      if (attempt.ok) {
+        results.push(...batch.map((name) => ({ name })));
+        continue;
+      }
+      if (attempt.error.kind === 'aborted') throw attempt.error;
+    }
+    for (const name of batch) {
+      const full = `${filesystem}@${name}`;
+      const attempt = await attemptZfs(ctx.transport, destroySnapshotsArgs(filesystem, [name]), { signal, dataset: full });
+      if (attempt.ok) results.push({ name });
+      else if (attempt.error.kind === 'aborted') throw attempt.error;
+      else results.push({ name, error: await explainBusy(ctx, attempt.error, full, signal) });
+    }
   }
   return results;
 }
