@@ -2,16 +2,31 @@
  * A receiver view over any endpoint that confines it to one root filesystem, as zrepl's sink
  * with `root_fs`: the sender's `tank/a` lives at `<rootFs>/tank/a`, listings show only what lies
  * strictly below the root (in the sender's namespace), and nothing outside the root is touched.
+ * With the job's filter, it shows and touches only the replicas of filesystems the filter passes,
+ * so unrelated data and other jobs' replicas under the same root are never pruned.
  */
 import { EndpointError } from '../domain/errors.js';
 import type { FilesystemVersion, ListedVersion } from '../domain/version.js';
 import type { Endpoint, EndpointListing, FilesystemInfo } from './endpoint.js';
 import { checkDatasetName, throwIfAborted } from './endpoint-guards.js';
+import type { FilesystemMatcher } from './filtered-sender.js';
+import { missingRootError } from './receive-refusals.js';
 
 /** Options of {@link rootedReceiver}. */
 export interface RootedReceiverOptions {
-  /** The receiver filesystem below which every sender filesystem is placed. */
+  /** The receiver filesystem below which every sender filesystem is placed. It must exist, unless `createRootFs`. */
   rootFs: string;
+  /**
+   * The job's `filesystems` filter, in the sender's namespace: listings show only the replicas of
+   * filesystems it passes, and only those can be received into or have snapshots destroyed
+   * (`not-allowed` otherwise). Everything below the root when absent.
+   */
+  filter?: FilesystemMatcher | undefined;
+  /**
+   * A missing root is then no error: the listing is empty and the first receive creates it (the
+   * inner endpoint does; its parent must exist). Off by default: xrepl creates nothing outside root_fs.
+   */
+  createRootFs?: boolean | undefined;
 }
 
 /** Wraps `inner` so that sender paths map to `<rootFs>/<path>` and nothing outside the root is written. */
@@ -19,6 +34,8 @@ export function rootedReceiver(inner: Endpoint, options: RootedReceiverOptions):
   const root = options.rootFs;
   checkDatasetName(root, 'filesystem');
   const prefix = `${root}/`;
+  const filter = options.filter;
+  const passes = (path: string): boolean => filter === undefined || filter.matches(path);
 
   // Maps a sender path to the receiver's dataset; refuses anything that would not land strictly below the root.
   const toLocal = (path: string, what: string): string => {
@@ -29,6 +46,12 @@ export function rootedReceiver(inner: Endpoint, options: RootedReceiverOptions):
       });
     }
     checkDatasetName(path, 'filesystem');
+    if (!passes(path)) {
+      throw new EndpointError(`${what}: ${path} is not one of this job's filesystems (its filter does not pass it), so its replica is not touched`, {
+        kind: 'not-allowed',
+        dataset: path,
+      });
+    }
     const local = `${prefix}${path}`;
     checkDatasetName(local, 'filesystem');
     if (!local.startsWith(prefix) || local.length <= prefix.length) {
@@ -36,8 +59,12 @@ export function rootedReceiver(inner: Endpoint, options: RootedReceiverOptions):
     }
     return local;
   };
-  const toSender = (local: string): string | undefined =>
-    local.startsWith(prefix) && local.length > prefix.length ? local.slice(prefix.length) : undefined;
+  // A replica's sender path; undefined for the root, anything outside it, and what the filter does not pass.
+  const toSender = (local: string): string | undefined => {
+    if (!local.startsWith(prefix) || local.length <= prefix.length) return undefined;
+    const path = local.slice(prefix.length);
+    return passes(path) ? path : undefined;
+  };
   const mapBack = <T>(map: Map<string, T>): Map<string, T> => {
     const out = new Map<string, T>();
     for (const [local, value] of map) {
@@ -47,7 +74,11 @@ export function rootedReceiver(inner: Endpoint, options: RootedReceiverOptions):
     return out;
   };
 
+  // A listing without the root means it does not exist: say so, rather than plan into nothing.
   const fromLocal = (infos: readonly FilesystemInfo[]): FilesystemInfo[] => {
+    if (options.createRootFs !== true && !infos.some((info) => info.path === root)) {
+      throw missingRootError(root);
+    }
     const out: FilesystemInfo[] = [];
     for (const info of infos) {
       const path = toSender(info.path);

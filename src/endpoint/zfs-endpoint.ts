@@ -11,7 +11,7 @@ import { listAll } from '../zfs/list-all.js';
 import { listVersions } from '../zfs/listing.js';
 import { parseSendEstimate } from '../zfs/parse-send-estimate.js';
 import { knownFromListing, receivesIntoNewFilesystem, rememberReceived, type KnownFilesystems } from '../zfs/known-filesystems.js';
-import { prepareFullReceive, unmarkPlaceholder } from '../zfs/receive-target.js';
+import { fastFullReceiveTarget, inspectFullReceiveTarget, prepareFullReceive, unmarkPlaceholder, type FullReceiveTarget, type ReceiveRoot } from '../zfs/receive-target.js';
 import { listForeignCursors, listReplicationCursors, setReplicationCursor } from '../zfs/replication-cursor.js';
 import { verifySendStream } from '../zfs/send-stream-header.js';
 import { createSnapshots, destroySnapshots } from '../zfs/snapshots.js';
@@ -30,6 +30,11 @@ export interface RawZfsEndpointOptions {
   roots?: readonly string[] | undefined;
   /** The endpoint's name in logs; `zfs:<transport>` by default. */
   name?: string | undefined;
+  /**
+   * Full receives create placeholders only strictly below this filesystem, which must exist
+   * (unless `create` says to make it). Without it, the pool is the limit.
+   */
+  receiveRoot?: ReceiveRoot | undefined;
 }
 
 /** The real-ZFS endpoint without confinement, plus what its zfs supports. */
@@ -159,19 +164,25 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
     async receive(request: ReceiveRequest, signal): Promise<void> {
       const fs = checkName(request.filesystem, 'filesystem');
       const target = checkName(versionFullName(fs, request.to), 'snapshot');
-      let prepared = { replacesPlaceholder: false };
-      const release = request.from === undefined ? await fullReceiveTurn(fs, signal) : undefined;
+      let prepared: FullReceiveTarget = { force: false, unmark: false };
+      const full = request.from === undefined;
+      const release = full ? await fullReceiveTurn(fs, signal) : undefined;
       try {
         const f = await features(signal);
-        if (request.from === undefined && !(known !== undefined && receivesIntoNewFilesystem(known, fs))) {
-          prepared = await prepareFullReceive(ctx, fs, signal);
-          // Its parents exist now (made as placeholders where missing).
-          const parent = parentFilesystem(fs);
-          if (known !== undefined && parent !== undefined) rememberReceived(known, parent);
+        if (full) {
+          const fast = known !== undefined && receivesIntoNewFilesystem(known, fs) ? await fastFullReceiveTarget(ctx, fs, f, signal) : undefined;
+          if (fast !== undefined) prepared = fast;
+          else {
+            prepared = await prepareFullReceive(ctx, fs, options.receiveRoot, signal);
+            // Its parents exist now (made as placeholders where missing).
+            const parent = parentFilesystem(fs);
+            if (known !== undefined && parent !== undefined) rememberReceived(known, parent);
+          }
         }
-        const args = receiveArgs(target, { force: prepared.replacesPlaceholder, resumable: f.resumableReceive });
+        // canmount=noauto only on the receive that creates the filesystem: later ones keep whatever the operator set.
+        const args = receiveArgs(target, { force: prepared.force, resumable: f.resumableReceive, canmountNoauto: full && f.receiveProperties });
         await runZfsWithInput(transport, args, request.stream, { signal, dataset: target });
-        if (prepared.replacesPlaceholder) await unmarkPlaceholder(ctx, fs, signal);
+        if (prepared.unmark) await unmarkPlaceholder(ctx, fs, signal);
         if (known !== undefined) rememberReceived(known, fs);
       } catch (err) {
         known = undefined;
@@ -180,19 +191,17 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
         // A child's receive elsewhere (another endpoint or job on this pool; this endpoint runs
         // them parent first) may have made this filesystem its placeholder parent after we looked:
         // the next attempt receives onto the placeholder.
-        if (
-          request.from === undefined &&
-          !prepared.replacesPlaceholder &&
-          err instanceof EndpointError &&
-          err.kind === 'dataset-exists' &&
-          !signal.aborted &&
-          (await prepareFullReceive(ctx, fs, signal).then((t) => t.replacesPlaceholder, () => false))
-        ) {
-          throw new EndpointError(`${fs} became a placeholder while the receive started (a child was received at the same time); retry`, {
-            kind: 'dataset-busy',
-            dataset: fs,
-            cause: err,
-          });
+        // Anything else that appeared there is refused with what the operator can do.
+        if (full && !prepared.force && err instanceof EndpointError && err.kind === 'dataset-exists' && !signal.aborted) {
+          const state = await inspectFullReceiveTarget(ctx, fs, signal).catch(() => undefined);
+          if (state?.kind === 'placeholder' || state?.kind === 'interrupted') {
+            throw new EndpointError(`${fs} became a placeholder while the receive started (a child was received at the same time); retry`, {
+              kind: 'dataset-busy',
+              dataset: fs,
+              cause: err,
+            });
+          }
+          if (state?.kind === 'foreign') throw state.error;
         }
         throw err;
       } finally {
@@ -250,10 +259,15 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
 export interface ZfsEndpointOptions extends RawZfsEndpointOptions {
   /** A sender serves only what `filter` allows; a receiver lives under `rootFs`. Raw when absent. */
   role?: 'sender' | 'receiver' | undefined;
-  /** Sender: the filesystems it serves. */
+  /**
+   * Sender: the filesystems it serves. Receiver: the job's filter, so that only the replicas of
+   * filesystems it passes are listed and pruned (everything below `rootFs` when absent).
+   */
   filter?: FilesystemMatcher | undefined;
-  /** Receiver: the filesystem under which each sender filesystem is placed. */
+  /** Receiver: the filesystem under which each sender filesystem is placed; it must exist. */
   rootFs?: string | undefined;
+  /** Receiver: create `rootFs` (as a placeholder, its parent must exist) when it is missing. */
+  createRootFs?: boolean | undefined;
 }
 
 /**
@@ -265,12 +279,12 @@ export function createZfsEndpoint(options: ZfsEndpointOptions = {}): Endpoint {
   const role = options.role ?? (options.rootFs !== undefined ? 'receiver' : options.filter !== undefined ? 'sender' : undefined);
   if (role === 'receiver') {
     if (options.rootFs === undefined) throw new TypeError('a zfs receiver endpoint needs rootFs');
-    if (options.filter !== undefined) throw new TypeError('a zfs receiver endpoint takes rootFs, not filter');
-    const raw = createRawZfsEndpoint({ ...options, roots: options.roots ?? [options.rootFs] });
-    return rootedReceiver(raw, { rootFs: options.rootFs });
+    const createRootFs = options.createRootFs === true;
+    const raw = createRawZfsEndpoint({ ...options, roots: options.roots ?? [options.rootFs], receiveRoot: { rootFs: options.rootFs, create: createRootFs } });
+    return rootedReceiver(raw, { rootFs: options.rootFs, filter: options.filter, createRootFs });
   }
   if (role === 'sender') {
-    if (options.rootFs !== undefined) throw new TypeError('a zfs sender endpoint takes filter, not rootFs');
+    if (options.rootFs !== undefined || options.createRootFs !== undefined) throw new TypeError('a zfs sender endpoint takes filter, not rootFs');
     const raw = createRawZfsEndpoint(options);
     return options.filter === undefined ? raw : filteredSender(raw, options.filter);
   }

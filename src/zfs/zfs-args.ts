@@ -94,12 +94,18 @@ export function sendArgs(options: { filesystem: string; from?: string | undefine
   return args;
 }
 
-/** `zfs receive -u` (never mount); `-F` only to replace a placeholder; `-s` to keep a resume token. */
-export function receiveArgs(target: string, options: { force: boolean; resumable: boolean }): string[] {
+/**
+ * `zfs receive -u` (never mount); `-F` only to replace what xrepl itself left there (a placeholder,
+ * an interrupted receive); `-s` to keep a resume token; `-o canmount=noauto` where zfs takes
+ * `receive -o`, so that a received filesystem never mounts on its own (a mount changes it, and the
+ * next incremental then fails with "destination has been modified").
+ */
+export function receiveArgs(target: string, options: { force: boolean; resumable: boolean; canmountNoauto?: boolean | undefined }): string[] {
   checkName(target, 'any');
   const args = ['receive', '-u'];
   if (options.force) args.push('-F');
   if (options.resumable) args.push('-s');
+  if (options.canmountNoauto === true) args.push('-o', 'canmount=noauto');
   args.push(target);
   return args;
 }

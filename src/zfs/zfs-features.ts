@@ -22,6 +22,8 @@ export interface ZfsFeatures {
   multiSnapshot: boolean;
   /** `zfs get -t type`: filter types in a get (zfs-fuse lacks it). */
   getTypeFilter: boolean;
+  /** `receive -o property=value`: set a property on the received filesystem (OpenZFS; zfs-fuse lacks it). */
+  receiveProperties: boolean;
 }
 
 /** One subcommand's usage entries, continuation lines joined. */
@@ -87,5 +89,6 @@ export function featuresFromUsage(usage: string, command: readonly string[]): Zf
     destroyCommaList: anyEntry(entries, 'destroy', (e) => e.includes('@') && e.includes('[,...]')),
     multiSnapshot: anyEntry(entries, 'snapshot', (e) => /@\S*\s+\.\.\.\s*$/.test(e)),
     getTypeFilter: anyEntry(entries, 'get', (e) => /-t\s+type/.test(e)),
+    receiveProperties: anyEntry(entries, 'receive', (e) => /\[-o\s+<?property>?=/.test(e)),
   };
 }

@@ -9,6 +9,7 @@ import { EndpointError, type EndpointErrorKind } from '../../src/domain/errors.j
 import type { FilesystemVersion, ListedVersion } from '../../src/domain/version.js';
 import type { Endpoint, EndpointListing } from '../../src/endpoint/endpoint.js';
 import { cursorBookmarkName } from '../../src/endpoint/cursor.js';
+import type { FilesystemMatcher } from '../../src/endpoint/filtered-sender.js';
 
 /** Which side of the replication a fixture call is about. */
 export type FixtureSide = 'sender' | 'receiver';
@@ -38,6 +39,14 @@ export interface EndpointFixture {
   readContent(side: FixtureSide, path: string, snapshot?: string): Promise<Map<string, Buffer>>;
   /** Every filesystem of the receiver's pool, in the pool's own names (to check nothing lands outside the root). */
   receiverPoolFilesystems(): Promise<string[]>;
+  /**
+   * Creates a filesystem on the receiver's pool, in the pool's own names, with its missing parents
+   * as plain filesystems: an operator's (with one file), or a placeholder as xrepl makes them.
+   * Optional only so that fixtures written before it still compile; the receiver-safety cases need it.
+   */
+  createOnReceiverPool?(localPath: string, kind: { placeholder: true } | { placeholder: false; file: string; bytes: Uint8Array }): Promise<void>;
+  /** A receiver on the same pool rooted at `localRoot` (the pool's own name), as a job with these options builds it. */
+  receiverRootedAt?(localRoot: string, options: { filter?: FilesystemMatcher; createRootFs?: boolean }): Endpoint;
   /**
    * Optional, for endpoints that mark cursors on snapshots (no bookmarks): the snapshot names of a
    * sender filesystem that carry the job's cursor mark as the pool stores it, so a test can see
@@ -214,6 +223,81 @@ export function endpointContract(name: string, factory: EndpointFixtureFactory):
       const stream = await fx.sender.send({ filesystem: a, to: s1 }, signal());
       await rejectsWithKind(fx.receiver.receive({ filesystem: '', to: s1, stream }, signal()), 'outside-root');
       stream.destroy();
+    });
+
+    it('refuses a full receive onto an existing filesystem that is not its placeholder (dataset-exists naming it) and writes nothing to it', async () => {
+      if (fx.createOnReceiverPool === undefined) throw new Error('fixture lacks createOnReceiverPool');
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      const local = `${fx.receiverRoot}/${a}`;
+      const precious = bytesOf(42, 3000);
+      await fx.createOnReceiverPool(local, { placeholder: false, file: 'precious', bytes: precious });
+      const e = await rejectsWithKind(replicate(a, await snapshotOf(fx.sender, a, 's1')), 'dataset-exists');
+      expect(e.message).toContain(local);
+      expect(e.message).toMatch(/rename|destroy|root_fs/);
+      expect(contentAsObject(await fx.readContent('receiver', a))).toEqual({ precious: Buffer.from(precious).toString('hex') });
+      expect(await versionsOf(fx.receiver, a)).toEqual([]);
+    });
+
+    it('replaces its own placeholder with a full receive, which then lists as real data', async () => {
+      if (fx.createOnReceiverPool === undefined) throw new Error('fixture lacks createOnReceiverPool');
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      await fx.createOnReceiverPool(`${fx.receiverRoot}/${a}`, { placeholder: true });
+      expect((await fx.receiver.listFilesystems(signal())).find((f) => f.path === a)?.placeholder).toBe(true);
+      await replicate(a, await snapshotOf(fx.sender, a, 's1'));
+      expect((await fx.receiver.listFilesystems(signal())).find((f) => f.path === a)?.placeholder).toBe(false);
+      expect(contentAsObject(await fx.readContent('receiver', a, 's1'))).toEqual(contentAsObject(await fx.readContent('sender', a, 's1')));
+    });
+
+    it('never creates a missing root_fs: listing and receiving fail dataset-not-found naming it, and nothing is created', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      const missingRoot = `${fx.receiverRoot}/missing`;
+      if (fx.receiverRootedAt === undefined) throw new Error('fixture lacks receiverRootedAt');
+      const receiver = fx.receiverRootedAt(missingRoot, {});
+      const listed = await rejectsWithKind(receiver.listFilesystems(signal()), 'dataset-not-found');
+      expect(listed.message).toContain(missingRoot);
+      const before = await fx.receiverPoolFilesystems();
+      const s1 = await snapshotOf(fx.sender, a, 's1');
+      const stream = await fx.sender.send({ filesystem: a, to: s1 }, signal());
+      const received = await rejectsWithKind(receiver.receive({ filesystem: a, to: s1, stream }, signal()), 'dataset-not-found');
+      expect(received.message).toContain(missingRoot);
+      expect(await fx.receiverPoolFilesystems()).toEqual(before);
+    });
+
+    it('creates a missing root_fs only when asked to, and then receives below it', async () => {
+      const a = `${fx.base}/a`;
+      await withSnapshots(a, ['s1']);
+      const newRoot = `${fx.receiverRoot}/created`;
+      if (fx.receiverRootedAt === undefined) throw new Error('fixture lacks receiverRootedAt');
+      const receiver = fx.receiverRootedAt(newRoot, { createRootFs: true });
+      expect(await receiver.listFilesystems(signal())).toEqual([]);
+      const s1 = await snapshotOf(fx.sender, a, 's1');
+      await receiver.receive({ filesystem: a, to: s1, stream: await fx.sender.send({ filesystem: a, to: s1 }, signal()) }, signal());
+      expect((await fx.receiverPoolFilesystems()).filter((f) => f === newRoot || f.startsWith(`${newRoot}/`))).toContain(`${newRoot}/${a}`);
+      expect((await receiver.listVersions([a], signal())).get(a)?.map((v) => v.name)).toEqual(['s1']);
+    });
+
+    it("with the job's filter, lists and destroys only the replicas the filter passes", async () => {
+      const [mine, other] = [`${fx.base}/mine`, `${fx.base}/other`];
+      await withSnapshots(mine, ['s1']);
+      await withSnapshots(other, ['s1']);
+      await replicate(mine, await snapshotOf(fx.sender, mine, 's1'));
+      await replicate(other, await snapshotOf(fx.sender, other, 's1'));
+      if (fx.receiverRootedAt === undefined) throw new Error('fixture lacks receiverRootedAt');
+      const confined = fx.receiverRootedAt(fx.receiverRoot, { filter: { matches: (p) => p === mine } });
+      const paths = (await confined.listFilesystems(signal())).map((f) => f.path);
+      expect(paths).toContain(mine);
+      expect(paths).not.toContain(other);
+      if (confined.listAll !== undefined) {
+        const all = await confined.listAll('job1', signal());
+        expect(all.filesystems.map((f) => f.path)).not.toContain(other);
+        expect(all.versions.has(other)).toBe(false);
+      }
+      expect((await confined.listVersions(undefined, signal())).has(other)).toBe(false);
+      await rejectsWithKind(confined.destroySnapshots(other, ['s1'], signal()), 'not-allowed');
+      expect((await versionsOf(fx.receiver, other)).map((v) => v.name)).toEqual(['s1']);
     });
 
     it('sets and lists replication cursors per job, keeping one cursor per job', async () => {

@@ -7,7 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { isSameOrBelow } from '../../src/domain/dataset-name.js';
-import { cursorPropertyName } from '../../src/endpoint/cursor.js';
+import { cursorPropertyName, PLACEHOLDER_PROPERTY } from '../../src/endpoint/cursor.js';
 import { createZfsEndpoint } from '../../src/endpoint/zfs-endpoint.js';
 import { endpointContract, type EndpointFixture } from '../endpoint/contract.js';
 import { createTestPools, describeWithZfs, mounted, readFiles, readSnapshotFiles, sh, type TestPools } from './helpers/real-zfs.js';
@@ -54,6 +54,18 @@ describeWithZfs('zfs endpoint on zfs-fuse pools', () => {
       async cursorMarks(path, jobId) {
         const out = await sh('zfs', 'get', '-H', '-d', '1', '-s', 'local', '-o', 'name', cursorPropertyName(jobId), path);
         return out.split('\n').filter((l) => l.length > 0).map((l) => l.slice(l.indexOf('@') + 1));
+      },
+      async createOnReceiverPool(localPath, kind) {
+        const parent = localPath.slice(0, localPath.lastIndexOf('/'));
+        await sh('zfs', 'create', '-p', parent);
+        if (kind.placeholder) await sh('zfs', 'create', '-o', 'canmount=off', '-o', `${PLACEHOLDER_PROPERTY}=on`, localPath);
+        else {
+          await sh('zfs', 'create', localPath);
+          await writeFile(join(await mounted(localPath), kind.file), kind.bytes);
+        }
+      },
+      receiverRootedAt(localRoot, rooted) {
+        return createZfsEndpoint({ role: 'receiver', rootFs: localRoot, ...rooted });
       },
       async receiverPoolFilesystems() {
         return (await sh('zfs', 'list', '-H', '-o', 'name', '-r', pools.pool('dst'))).split('\n').filter((l) => l.length > 0);

@@ -9,7 +9,7 @@ describe('filesystemsFromRows (OpenZFS 2.2 get with receive_resume_token, recons
     properties: ['type', 'xrepl:placeholder', 'receive_resume_token'],
     withSource: true,
   });
-  const infos = filesystemsFromRows(rows);
+  const infos = filesystemsFromRows(rows, new Set());
 
   it('lists filesystems and volumes, not snapshots', () => {
     expect(infos.map((i) => i.path)).toEqual(['backup', 'backup/tank', 'backup/tank/data', 'backup/tank/vol']);
@@ -17,6 +17,11 @@ describe('filesystemsFromRows (OpenZFS 2.2 get with receive_resume_token, recons
 
   it('marks only a locally set placeholder, not one inherited from a placeholder parent', () => {
     expect(infos.map((i) => i.placeholder)).toEqual([false, true, false, false]);
+  });
+
+  it('never counts a marked filesystem that has snapshots as a placeholder: received data always has one', () => {
+    const again = filesystemsFromRows(rows, new Set(['backup/tank']));
+    expect(again.find((i) => i.path === 'backup/tank')?.placeholder).toBe(false);
   });
 
   it('carries the resume token of an interrupted receive', () => {

@@ -35,6 +35,10 @@ describe('zfs argument lists', () => {
     expect(receiveArgs('p/f@s', { force: true, resumable: true })).toEqual(['receive', '-u', '-F', '-s', 'p/f@s']);
   });
 
+  it('receives with canmount=noauto where zfs takes receive -o, so a received filesystem never mounts on its own', () => {
+    expect(receiveArgs('p/f@s', { force: false, resumable: true, canmountNoauto: true })).toEqual(['receive', '-u', '-s', '-o', 'canmount=noauto', 'p/f@s']);
+  });
+
   it('creates placeholders unmountable and marked', () => {
     expect(createPlaceholderArgs('p/a', 'xrepl:placeholder')).toEqual(['create', '-o', 'canmount=off', '-o', 'xrepl:placeholder=on', 'p/a']);
   });

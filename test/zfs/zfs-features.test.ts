@@ -4,7 +4,7 @@ import { featuresFromUsage } from '../../src/zfs/zfs-features.js';
 import { readFixture } from './read-fixture.js';
 
 describe('featuresFromUsage', () => {
-  it('reads zfs-fuse 0.7 (recorded here): holds only; no estimates, bookmarks, resume, comma lists or get -t', () => {
+  it('reads zfs-fuse 0.7 (recorded here): holds only; no estimates, bookmarks, resume, comma lists, get -t or receive -o', () => {
     expect(featuresFromUsage(readFixture('zfs-fuse-usage.txt'), ['zfs'])).toEqual({
       sendEstimate: false,
       bookmarks: false,
@@ -14,6 +14,7 @@ describe('featuresFromUsage', () => {
       destroyCommaList: false,
       multiSnapshot: false,
       getTypeFilter: false,
+      receiveProperties: false,
     });
   });
 
@@ -27,6 +28,7 @@ describe('featuresFromUsage', () => {
       destroyCommaList: true,
       multiSnapshot: true,
       getTypeFilter: true,
+      receiveProperties: true,
     });
   });
 

@@ -68,9 +68,12 @@ export function newFilesystem(path: string, properties?: Iterable<[string, strin
   };
 }
 
-/** True when xrepl created the filesystem as an empty parent. */
+/**
+ * True when xrepl created the filesystem as an empty parent: marked, and without a snapshot (real
+ * received data always has one, so a mark left on by a crash never makes data a placeholder).
+ */
 export function isPlaceholder(fs: FilesystemRecord): boolean {
-  return fs.properties.get(PLACEHOLDER_PROPERTY) === 'on';
+  return fs.properties.get(PLACEHOLDER_PROPERTY) === 'on' && fs.snapshots.length === 0;
 }
 
 /** The snapshot with this guid, if the filesystem has it. */

@@ -16,6 +16,7 @@ import { jobOfCursorProperty } from '../cursor-property-job.js';
 import { checkDatasetName, throwIfAborted, untilAborted } from '../endpoint-guards.js';
 import { filteredSender, type FilesystemMatcher } from '../filtered-sender.js';
 import { rootedReceiver } from '../rooted-receiver.js';
+import { datasetExistsError, missingRootError, missingRootParentError } from '../receive-refusals.js';
 import { bufferReadable, collectBytes } from './byte-stream.js';
 import {
   addSnapshot,
@@ -79,6 +80,16 @@ export interface MemoryPoolOptions {
   capabilities?: Partial<EndpointCapabilities>;
 }
 
+/** Options of the receiver view. */
+export interface MemoryReceiverOptions {
+  /** The filesystem below which every sender filesystem is placed; it must exist unless `createRootFs`. */
+  rootFs: string;
+  /** The job's filter: only replicas of filesystems it passes are listed, received into and pruned. */
+  filter?: FilesystemMatcher | undefined;
+  /** Create `rootFs` (its parent must exist) on the first receive when it is missing. */
+  createRootFs?: boolean | undefined;
+}
+
 /** Options of the sender view. */
 export interface MemorySenderOptions {
   /** Serve only the filesystems this matches (all when absent). */
@@ -126,9 +137,23 @@ export class MemoryPool implements Endpoint {
     return filteredSender(this, options.filter ?? { matches: () => true });
   }
 
-  /** An Endpoint that places sender path `p` at `<rootFs>/p` and never writes outside `rootFs`. */
-  receiver(options: { rootFs: string }): Endpoint {
-    return rootedReceiver(this, options);
+  /**
+   * An Endpoint that places sender path `p` at `<rootFs>/p` and never writes outside `rootFs`, as
+   * a zfs receiver does: `rootFs` must exist (unless `createRootFs`), placeholders are made only
+   * below it, and with `filter` only the replicas of filesystems it passes are listed and pruned.
+   */
+  receiver(options: MemoryReceiverOptions): Endpoint {
+    const root = { rootFs: options.rootFs, create: options.createRootFs === true };
+    // The pool itself, except that its receives know the root: every other call (present and
+    // future Endpoint methods alike) goes to the pool with the pool as `this`.
+    const confined = new Proxy<Endpoint>(this, {
+      get: (pool: MemoryPool, property, receiver: unknown) => {
+        if (property === 'receive') return (request: ReceiveRequest, signal: AbortSignal) => pool.receiveBelow(request, signal, root);
+        const value: unknown = Reflect.get(pool, property, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(pool) : value;
+      },
+    });
+    return rootedReceiver(confined, { rootFs: options.rootFs, filter: options.filter, createRootFs: options.createRootFs });
   }
 
   // ---- Endpoint ----------------------------------------------------------------------------
@@ -179,12 +204,18 @@ export class MemoryPool implements Endpoint {
   }
 
   async receive(request: ReceiveRequest, signal: AbortSignal): Promise<void> {
+    return this.receiveBelow(request, signal, undefined);
+  }
+
+  /** A receive that creates placeholders only strictly below `root` (the pool when absent), which must exist. */
+  private async receiveBelow(request: ReceiveRequest, signal: AbortSignal, root: { rootFs: string; create: boolean } | undefined): Promise<void> {
     const path = request.filesystem;
     let faults: StreamFaults;
     try {
       faults = await this.begin('receive', [path], signal, () => {
         checkDatasetName(path, 'filesystem');
         checkDatasetName(`${path}@${request.to.name}`, 'snapshot');
+        if (root !== undefined) this.checkReceiveRoot(path, root);
       });
     } catch (error) {
       // The sender must not wait forever on a stream nobody reads.
@@ -509,6 +540,18 @@ export class MemoryPool implements Endpoint {
     return snapshotProperties(this.requireSnapshot(dataset.slice(0, at), dataset.slice(at + 1)));
   }
 
+  /** Refuses a receive outside the root, or below a missing root that it may not create; creates it when it may. */
+  private checkReceiveRoot(path: string, root: { rootFs: string; create: boolean }): void {
+    if (!path.startsWith(`${root.rootFs}/`)) {
+      throw new EndpointError(`cannot receive into ${path}: it is not below the receiver root ${root.rootFs}`, { kind: 'outside-root', dataset: path });
+    }
+    if (this.filesystemsByPath.has(root.rootFs)) return;
+    if (!root.create) throw missingRootError(root.rootFs);
+    const parent = parentFilesystem(root.rootFs);
+    if (parent !== undefined && !this.filesystemsByPath.has(parent)) throw missingRootParentError(root.rootFs, parent);
+    this.filesystemsByPath.set(root.rootFs, newFilesystem(root.rootFs, [[PLACEHOLDER_PROPERTY, 'on']]));
+  }
+
   /** Creates `path` and its missing ancestors; ancestors get the placeholder property when asked. */
   private createWithParents(path: string, placeholderParents: boolean): FilesystemRecord {
     const missing: string[] = [];
@@ -622,10 +665,11 @@ export class MemoryPool implements Endpoint {
     }
     const newest = fs?.snapshots.at(-1);
     if (header.kind === 'full' && fs !== undefined && newest !== undefined) {
-      throw new EndpointError(`cannot receive a full stream into ${path}: it exists and has snapshots (newest @${newest.name})`, {
-        kind: 'dataset-exists',
-        dataset: path,
-      });
+      throw datasetExistsError(path, `has snapshots (newest @${newest.name})`);
+    }
+    // Like zfs's `-F`, which xrepl uses only onto its own placeholders and interrupted receives.
+    if (header.kind === 'full' && fs !== undefined && !isPlaceholder(fs) && fs.partial === undefined) {
+      throw datasetExistsError(path, 'is not a placeholder xrepl made (it has no local xrepl:placeholder=on)');
     }
     if (header.kind === 'incremental') {
       if (fs === undefined) {

@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { createMemoryPool, ZFS_FUSE_CAPABILITIES, type MemoryPoolOptions } from '../../../src/endpoint/memory/memory-pool.js';
 import { isSameOrBelow } from '../../../src/domain/dataset-name.js';
 import { endpointContract, type EndpointFixture } from '../contract.js';
+import { PLACEHOLDER_PROPERTY } from '../../../src/endpoint/cursor.js';
 
 // Two pools, as on real machines: the sender serves the subtree of `tank/t`, the receiver is rooted at `backup/r`.
 function memoryFixture(options: MemoryPoolOptions): () => Promise<EndpointFixture> {
@@ -25,6 +26,11 @@ function memoryFixture(options: MemoryPoolOptions): () => Promise<EndpointFixtur
         return snapshot === undefined ? pool.content(fs) : pool.snapshotContent(fs, snapshot);
       },
       receiverPoolFilesystems: async () => dst.filesystems(),
+      createOnReceiverPool: async (localPath, kind) => {
+        dst.createFilesystem(localPath, kind.placeholder ? { properties: { [PLACEHOLDER_PROPERTY]: 'on' } } : {});
+        if (!kind.placeholder) dst.write(localPath, kind.file, kind.bytes);
+      },
+      receiverRootedAt: (localRoot, rooted) => dst.receiver({ rootFs: localRoot, ...rooted }),
       cleanup: async () => undefined,
     };
   };

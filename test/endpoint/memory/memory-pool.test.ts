@@ -225,6 +225,7 @@ describe('memory pool faults', () => {
 
   it('counts calls by method, through the views too', async () => {
     const pool = poolWith({});
+    pool.createFilesystem('backup');
     await pool.sender().listVersions(undefined, signal());
     await pool.receiver({ rootFs: 'backup' }).listFilesystems(signal());
     await pool.listFilesystems(signal());
