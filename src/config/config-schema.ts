@@ -146,6 +146,8 @@ const jobSchema = strict({
   receiver: endpointSchema.optional(),
   filesystems: z.record(z.string(), z.boolean({ error: 'expected true or false' })),
   root_fs: z.string().min(1),
+  /** Create root_fs (its parent must exist) when it is missing; off: a missing root_fs is an error. */
+  create_root_fs: z.boolean({ error: 'expected true or false' }).optional(),
   snapshotting: snapshottingSchema,
   pruning: pruningSchema,
   replication: replicationSchema.optional(),

@@ -37,6 +37,8 @@ export interface JobConfig {
   filesystems: Record<string, boolean>;
   /** The receiver filesystem below which sender filesystems land. */
   rootFs: string;
+  /** `create_root_fs`: create `rootFs` when missing; otherwise a missing root is an error. */
+  createRootFs: boolean;
   snapshotting: SnapshottingConfig;
   /** Keep rules as written (already checked by `keepRulesFromConfig`). */
   keepSender: unknown[];

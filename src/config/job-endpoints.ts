@@ -8,7 +8,7 @@ import type { EndpointConfig, JobConfig } from './config-types.js';
 export interface JobEndpoints {
   /** Serves only the filesystems the job's `filesystems:` patterns allow. */
   sender: Endpoint;
-  /** Confined to the job's `root_fs`. */
+  /** Confined to the job's `root_fs`, and to the replicas of the filesystems its filter passes. */
   receiver: Endpoint;
 }
 
@@ -28,12 +28,13 @@ export async function createJobEndpoints(job: JobConfig, pools: ReadonlyMap<stri
   let receiver: Endpoint;
   if (job.receiver.type === 'memory') {
     const pool = memoryPool(job, 'receiver', job.receiver.pool, pools);
-    // A zfs operator creates root_fs once by hand; a fresh memory pool gets it here.
+    // A zfs operator creates root_fs once by hand; a memory pool lives only as long as the
+    // process, so it gets its root here as if it had been created beforehand.
     if (!pool.hasFilesystem(job.rootFs)) pool.createFilesystem(job.rootFs);
-    receiver = pool.receiver({ rootFs: job.rootFs });
+    receiver = pool.receiver({ rootFs: job.rootFs, filter, createRootFs: job.createRootFs });
   } else {
     const { createZfsEndpointFromConfig } = await import('./zfs-endpoint-from-config.js');
-    receiver = await createZfsEndpointFromConfig(job.receiver, { role: 'receiver', rootFs: job.rootFs });
+    receiver = await createZfsEndpointFromConfig(job.receiver, { role: 'receiver', rootFs: job.rootFs, filter, createRootFs: job.createRootFs });
   }
   return { sender, receiver };
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { datasetNameProblem } from '../domain/dataset-name.js';
 import { ConfigError, errorMessage } from '../domain/errors.js';
 import { filesystemFilter } from '../filter/filesystem-filter.js';
+import { selectsNear } from '../filter/selects-near.js';
 import { keepRulesFromConfig } from '../pruning/keep-rules-from-config.js';
 import { sshTransportOptionsProblem } from '../transport/ssh-transport.js';
 import { type ConfigProblem, ConfigFileError, formatKeyPath } from './config-problem.js';
@@ -28,7 +29,13 @@ export function parseConfig(text: string, source = '<config>'): XreplConfig {
       source,
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    // yaml refuses to expand an excessive number of aliases (a "billion laughs" bomb) by throwing.
+    throw new ConfigFileError([{ path: '', message: `YAML refused: ${firstLine(errorMessage(error))}` }], source);
+  }
   const parsed = configFileSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!parsed.success) throw new ConfigFileError(schemaProblems(parsed.error.issues, raw), source);
   const problems = semanticProblems(parsed.data);
@@ -149,6 +156,10 @@ function semanticProblems(file: ConfigFile): ConfigProblem[] {
     collect(add, () => filesystemFilter(job.filesystems, { configPath: at('filesystems') }));
     const rootProblem = datasetNameProblem(job.root_fs, 'filesystem');
     if (rootProblem !== undefined) add(at('root_fs'), `expected a filesystem name: ${JSON.stringify(job.root_fs)} ${rootProblem}`);
+    else {
+      const confinement = confinementProblem(job, at('filesystems'), at('root_fs'));
+      if (confinement !== undefined) add(at('filesystems'), confinement);
+    }
     if (job.snapshotting.type === 'periodic') {
       const prefixProblem = datasetNameProblem(`pool@${job.snapshotting.prefix}`, 'snapshot');
       if (prefixProblem !== undefined) add(at('snapshotting', 'prefix'), `cannot start a snapshot name: ${prefixProblem}`);
@@ -157,6 +168,46 @@ function semanticProblems(file: ConfigFile): ConfigProblem[] {
     collect(add, () => keepRulesFromConfig(job.pruning.keep_receiver, at('pruning', 'keep_receiver')));
   });
   return problems;
+}
+
+const loopbackHost = /^(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+// True when the job's sender and receiver are one machine's zfs (or one memory pool), so that
+// root_fs lies on a pool the filter can reach.
+function sidesShareAPool(job: JobEntry): boolean {
+  if (job.type !== 'local') return job.connect !== undefined && loopbackHost.test(job.connect.host);
+  const sender = job.sender ?? { type: 'zfs' as const };
+  const receiver = job.receiver ?? { type: 'zfs' as const };
+  if (sender.type === 'zfs' && receiver.type === 'zfs') return true;
+  return sender.type === 'memory' && receiver.type === 'memory' && sender.pool === receiver.pool;
+}
+
+// A filter that could select root_fs, a parent of it or anything below it makes the job replicate
+// its own replicas into themselves (one level deeper each run) and prune them as sender data.
+function confinementProblem(job: JobEntry, filesystemsKey: string, rootKey: string): string | undefined {
+  if (!sidesShareAPool(job)) return undefined;
+  let near;
+  try {
+    near = selectsNear(job.filesystems, job.root_fs);
+  } catch {
+    return undefined; // an invalid pattern is reported on its own
+  }
+  if (near === undefined) return undefined;
+  const root = job.root_fs;
+  const what =
+    near.relation === 'root'
+      ? `${rootKey} (${root}) itself`
+      : near.relation === 'above'
+        ? `${near.filesystem ?? ''}, a parent of ${rootKey} (${root})`
+        : `${near.filesystem ?? `new filesystems below ${root}`}, below ${rootKey} (${root})`;
+  const fix =
+    near.relation === 'above'
+      ? `add ${JSON.stringify(`${near.filesystem ?? ''}`)}: false to ${filesystemsKey}`
+      : `add ${JSON.stringify(`${root}<`)}: false to ${filesystemsKey}`;
+  return (
+    `pattern ${JSON.stringify(near.pattern)} selects ${what} on the same pool: the job would replicate its own replicas ` +
+    `into itself, one level deeper each run, and prune them as sender data. ${fix[0]?.toUpperCase() ?? ''}${fix.slice(1)}, or choose a ${rootKey} outside what ${filesystemsKey} selects`
+  );
 }
 
 // Runs a validating builder and turns its ConfigError into a problem at the error's own path.
@@ -219,6 +270,7 @@ function resolveJob(job: JobEntry, index: number): JobConfig {
     receiver,
     filesystems: job.filesystems,
     rootFs: job.root_fs,
+    createRootFs: job.create_root_fs ?? false,
     snapshotting:
       job.snapshotting.type === 'periodic'
         ? { type: 'periodic', prefix: job.snapshotting.prefix, intervalMs: job.snapshotting.interval }

@@ -8,7 +8,7 @@ import type { EndpointConfig } from './config-types.js';
 /** How the job uses the endpoint: a filtered sender, or a receiver confined to `rootFs`. */
 export type ZfsEndpointRole =
   | { role: 'sender'; filter: FilesystemMatcher; roots?: readonly string[] | undefined }
-  | { role: 'receiver'; rootFs: string };
+  | { role: 'receiver'; rootFs: string; filter?: FilesystemMatcher | undefined; createRootFs?: boolean | undefined };
 
 /**
  * The zfs endpoint for one side of a job: zfs on this machine, or over ssh with the job's
@@ -28,5 +28,5 @@ export async function createZfsEndpointFromConfig(config: Extract<EndpointConfig
         });
   return use.role === 'sender'
     ? createZfsEndpoint({ transport, role: 'sender', filter: use.filter, roots: use.roots })
-    : createZfsEndpoint({ transport, role: 'receiver', rootFs: use.rootFs });
+    : createZfsEndpoint({ transport, role: 'receiver', rootFs: use.rootFs, filter: use.filter, createRootFs: use.createRootFs });
 }
