@@ -27,6 +27,20 @@ export type EndpointErrorKind =
   | 'dataset-exists'
   | 'snapshot-held'
   | 'stream-broken' // a send or receive stream ended early or was invalid
+  | 'stream-read-failed' // zfs receive could not read its stream ("failed to read from stream"): the sender side broke
+  | 'stream-invalid' // zfs receive got bytes that are no valid send stream ("invalid backup stream"), usually a cut one
+  | 'resume-token-stale' // a resume token that no longer leads anywhere: its snapshot or base is gone or was re-created
+  | 'partial-receive-state' // the target holds a partial receive ("partially-complete state"): only `zfs receive -A` clears it
+  | 'bookmark-exists'
+  | 'snapshot-cloned' // a snapshot that clones depend on cannot be destroyed
+  | 'out-of-space'
+  | 'quota-exceeded'
+  | 'permission-denied' // zfs refused for lack of a delegated permission (or of root)
+  | 'key-not-loaded' // an encrypted dataset whose key is not loaded
+  | 'pool-suspended' // the pool's I/O is suspended after device failures
+  | 'zfs-unavailable' // zfs is there but cannot work: the kernel modules are not loaded, /dev/zfs is missing
+  | 'zfs-not-found' // the zfs program itself is missing (exit 127, ENOENT): zfs_path is wrong
+  | 'output-too-large' // zfs printed more than xrepl reads from one command
   | 'incremental-base-mismatch' // the receiver's newest snapshot is not the incremental base
   | 'destination-modified'
   | 'invalid-name'
@@ -43,6 +57,8 @@ const transientKinds: ReadonlySet<EndpointErrorKind> = new Set<EndpointErrorKind
   'timeout',
   'dataset-busy',
   'stream-broken',
+  'stream-read-failed',
+  'stream-invalid',
 ]);
 
 /** The class xrepl gives a kind when the thrower does not say. */
@@ -61,6 +77,8 @@ export interface EndpointErrorOptions {
   command?: readonly string[];
   /** What the command printed on stderr, kept whole. */
   stderr?: string;
+  /** What the operator can do about it, in a sentence; the classifier adds it to the message too. */
+  hint?: string;
   cause?: unknown;
 }
 
@@ -75,6 +93,8 @@ export class EndpointError extends Error {
   readonly dataset: string | undefined;
   readonly command: readonly string[] | undefined;
   readonly stderr: string | undefined;
+  /** What the operator can do about it, when xrepl knows. */
+  readonly hint: string | undefined;
 
   constructor(message: string, options: EndpointErrorOptions) {
     super(options.dataset && !message.includes(options.dataset) ? `${options.dataset}: ${message}` : message, {
@@ -85,6 +105,7 @@ export class EndpointError extends Error {
     this.dataset = options.dataset;
     this.command = options.command;
     this.stderr = options.stderr;
+    this.hint = options.hint;
   }
 
   /** True when a later retry may succeed. */

@@ -9,7 +9,7 @@ describe('classifyFailure', () => {
     ["cannot receive incremental stream: most recent snapshot of p/f does not\nmatch incremental source\n", 'incremental-base-mismatch', 'permanent'],
     ['cannot receive incremental stream: destination p/f has been modified\nsince most recent snapshot\n', 'destination-modified', 'permanent'],
     ["cannot receive new filesystem stream: destination 'p/f' exists\nmust specify -F to overwrite it\n", 'dataset-exists', 'permanent'],
-    ['cannot receive new filesystem stream: invalid backup stream\n', 'stream-broken', 'transient'],
+    ['cannot receive new filesystem stream: invalid backup stream\n', 'stream-invalid', 'transient'],
     ["warning: cannot send 'p/f@s': Broken pipe\n", 'stream-broken', 'transient'],
     ["cannot open 'p/f@nope': dataset does not exist\n", 'dataset-not-found', 'permanent'],
     // zfs-fuse 0.7's words for a send whose planned snapshot or base is gone or was re-created.
