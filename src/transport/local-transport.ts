@@ -1,4 +1,4 @@
-import type { SpawnCommand, Transport } from './transport.js';
+import { ZFS_ENV, type SpawnCommand, type Transport } from './transport.js';
 
 /** Options of {@link createLocalTransport}. */
 export interface LocalTransportOptions {
@@ -25,7 +25,7 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
     name: 'local',
     remote: false,
     zfsCommand(args: readonly string[]): SpawnCommand {
-      return { file: zfsPath, args: [...args] };
+      return { file: zfsPath, args: [...args], env: ZFS_ENV };
     },
   });
   byPath.set(zfsPath, transport);

@@ -1,6 +1,6 @@
 import { quoteShellCommand } from './shell-quote.js';
 import { DEFAULT_ZFS_PATH } from './local-transport.js';
-import type { SpawnCommand, Transport } from './transport.js';
+import { ZFS_ENV, type SpawnCommand, type Transport } from './transport.js';
 
 /** Options of {@link createSshTransport}. */
 export interface SshTransportOptions {
@@ -62,8 +62,11 @@ export function createSshTransport(options: SshTransportOptions): Transport {
     name: `ssh:${userPart}${options.host}${portPart}`,
     remote: true,
     zfsCommand(args: readonly string[]): SpawnCommand {
-      // `--` ends ssh's options, so the host and the command are never read as options.
-      return { file: options.sshPath ?? 'ssh', args: [...sshArgs, '--', options.host, quoteShellCommand([zfsPath, ...args])] };
+      // `--` ends ssh's options, so the host and the command are never read as options. The remote
+      // zfs runs under `env LC_ALL=C` (an assignment prefix would not work in csh or fish login
+      // shells; env does in every shell), so its messages are the C locale's that xrepl classifies;
+      // ssh itself runs with LC_ALL=C locally. A missing remote zfs then makes env exit 127.
+      return { file: options.sshPath ?? 'ssh', args: [...sshArgs, '--', options.host, `env LC_ALL=C ${quoteShellCommand([zfsPath, ...args])}`], env: ZFS_ENV };
     },
   };
 }

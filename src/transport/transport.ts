@@ -7,7 +7,15 @@
 export interface SpawnCommand {
   file: string;
   args: string[];
+  /**
+   * Variables set for the local process on top of xrepl's own environment. Both transports set
+   * `LC_ALL=C`, so that zfs and ssh print the English texts the error classifier knows.
+   */
+  env?: Readonly<Record<string, string>> | undefined;
 }
+
+/** The environment every local zfs or ssh process gets: the C locale, whose messages xrepl reads. */
+export const ZFS_ENV: Readonly<Record<string, string>> = Object.freeze({ LC_ALL: 'C' });
 
 /** Builds the command that runs `zfs <args>` wherever the pool lives. */
 export interface Transport {

@@ -7,7 +7,8 @@ describe('ssh transport', () => {
     const t = createSshTransport({ host: 'backup.example', user: 'root', port: 2222, identityFile: '/k/id', options: ['ConnectTimeout=5'] });
     expect(t.zfsCommand(['send', 'tank/my fs@s'])).toEqual({
       file: 'ssh',
-      args: ['-o', 'BatchMode=yes', '-p', '2222', '-i', '/k/id', '-l', 'root', '-o', 'ConnectTimeout=5', '--', 'backup.example', "'zfs' 'send' 'tank/my fs@s'"],
+      args: ['-o', 'BatchMode=yes', '-p', '2222', '-i', '/k/id', '-l', 'root', '-o', 'ConnectTimeout=5', '--', 'backup.example', "env LC_ALL=C 'zfs' 'send' 'tank/my fs@s'"],
+      env: { LC_ALL: 'C' },
     });
     expect(t.name).toBe('ssh:root@backup.example:2222');
     expect(t.remote).toBe(true);
@@ -24,8 +25,18 @@ describe('ssh transport', () => {
   });
 });
 
+describe('the C locale', () => {
+  it('the remote zfs runs under env LC_ALL=C, which a POSIX shell runs as one command', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const t = createSshTransport({ host: 'h', zfsPath: 'printenv' });
+    const remote = t.zfsCommand(['LC_ALL']).args.at(-1) ?? '';
+    // The remote login shell parses the one command string; /bin/sh stands in for it.
+    expect(execFileSync('/bin/sh', ['-c', remote], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'de_DE.UTF-8' } }).toString()).toBe('C\n');
+  });
+});
+
 describe('local transport', () => {
   it('passes the arguments as an array to zfs, no shell involved', () => {
-    expect(createLocalTransport().zfsCommand(['list', 'a b; rm'])).toEqual({ file: 'zfs', args: ['list', 'a b; rm'] });
+    expect(createLocalTransport().zfsCommand(['list', 'a b; rm'])).toEqual({ file: 'zfs', args: ['list', 'a b; rm'], env: { LC_ALL: 'C' } });
   });
 });
