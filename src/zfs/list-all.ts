@@ -2,9 +2,8 @@ import { cursorPropertyName, PLACEHOLDER_PROPERTY } from '../endpoint/cursor.js'
 import type { EndpointListing } from '../endpoint/endpoint.js';
 import type { ListedVersion } from '../domain/version.js';
 import { filesystemsFromRows, filesystemsWithSnapshots, RESUME_TOKEN_PROPERTY } from './list-filesystems.js';
-import { runListing } from './listing.js';
+import { listRows } from './listing.js';
 import { versionsFromRows } from './parse-versions.js';
-import { parsePropertyRows } from './property-rows.js';
 import { checkJob, cursorsFromBookmarks, cursorsFromPropertyRows, foreignCursorsFromBookmarks } from './replication-cursor.js';
 import { getPropertiesArgs, VERSION_PROPERTIES } from './zfs-args.js';
 import type { ZfsContext } from './zfs-context.js';
@@ -32,9 +31,9 @@ export async function listAll(ctx: ZfsContext, jobId: string, signal: AbortSigna
   ];
   const types = features.getTypeFilter ? ['filesystem', 'volume', 'snapshot', ...(features.bookmarks ? ['bookmark'] : [])] : undefined;
   const args = getPropertiesArgs({ properties, roots: ctx.roots, depth: 'recursive', withSource: true, types });
-  const out = await runListing(ctx, args, signal);
   const command = ['zfs', ...args];
-  const rows = parsePropertyRows(out.stdout, { command, properties, withSource: true });
+  // Parsed as it streams (a side with millions of snapshots is never held as one string).
+  const rows = await listRows(ctx, args, { command, properties, withSource: true }, signal);
 
   // The listing has every snapshot row, so a marked filesystem with snapshots shows as real data.
   const filesystems = filesystemsFromRows(rows, filesystemsWithSnapshots(rows));

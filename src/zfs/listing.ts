@@ -1,6 +1,6 @@
 import type { ListedVersion } from '../domain/version.js';
-import { attemptZfs, type ZfsOutput } from './command-runner.js';
-import { parsePropertyRows, type PropertyRow } from './property-rows.js';
+import { attemptZfs, attemptZfsLines, MAX_LISTING_BYTES, type ZfsAttempt, type ZfsOutput } from './command-runner.js';
+import { parsePropertyRow, type PropertyRow, type PropertyRowOptions } from './property-rows.js';
 import { versionsFromRows } from './parse-versions.js';
 import { getPropertiesArgs, VERSION_PROPERTIES } from './zfs-args.js';
 import type { ZfsContext } from './zfs-context.js';
@@ -8,15 +8,37 @@ import type { ZfsContext } from './zfs-context.js';
 const missingLine = /^cannot open '.*': dataset does not exist$/;
 
 /**
- * Runs a listing. A listing of several datasets prints what exists and fails (exit 1) for the
- * ones that do not; when "does not exist" is all it complains about, the output is still good.
+ * A listing of several datasets prints what exists and fails (exit 1) for the ones that do not;
+ * when "does not exist" is all it complains about, the output is still good.
  */
-export async function runListing(ctx: ZfsContext, args: readonly string[], signal: AbortSignal): Promise<ZfsOutput> {
-  const attempt = await attemptZfs(ctx.transport, args, { signal });
-  if (attempt.ok) return attempt;
+function listingFailure(attempt: ZfsAttempt): ZfsAttempt & { ok: false } | undefined {
+  if (attempt.ok) return undefined;
   const complaints = attempt.stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
-  if (attempt.exitCode === 1 && complaints.length > 0 && complaints.every((l) => missingLine.test(l))) return attempt;
-  throw attempt.error;
+  if (attempt.error.kind !== 'unexpected-output' && attempt.error.kind !== 'output-too-large' && attempt.exitCode === 1 && complaints.length > 0 && complaints.every((l) => missingLine.test(l))) return undefined;
+  return attempt;
+}
+
+/** Runs a listing whose whole output the caller reads as text (capped at the listing cap). */
+export async function runListing(ctx: ZfsContext, args: readonly string[], signal: AbortSignal): Promise<ZfsOutput> {
+  const attempt = await attemptZfs(ctx.transport, args, { signal, maxOutputBytes: MAX_LISTING_BYTES });
+  const failure = listingFailure(attempt);
+  if (failure !== undefined) throw failure.error;
+  return attempt;
+}
+
+/**
+ * Runs a `zfs get -H` listing and parses its rows as they stream, so that the output is never
+ * held whole next to its rows; the listing cap bounds it (MAX_LISTING_BYTES).
+ */
+export async function listRows(ctx: ZfsContext, args: readonly string[], options: PropertyRowOptions, signal: AbortSignal): Promise<PropertyRow[]> {
+  const rows: PropertyRow[] = [];
+  const attempt = await attemptZfsLines(ctx.transport, args, { signal }, (line) => {
+    const row = parsePropertyRow(line, options);
+    if (row !== undefined) rows.push(row);
+  });
+  const failure = listingFailure(attempt);
+  if (failure !== undefined) throw failure.error;
+  return rows;
 }
 
 /** Runs `zfs get` and parses its rows; the command is kept for error messages. */
@@ -26,8 +48,7 @@ export async function getRows(
   signal: AbortSignal,
 ): Promise<PropertyRow[]> {
   const args = getPropertiesArgs(options);
-  const out = await runListing(ctx, args, signal);
-  return parsePropertyRows(out.stdout, { command: ['zfs', ...args], properties: options.properties, withSource: options.withSource });
+  return listRows(ctx, args, { command: ['zfs', ...args], properties: options.properties, withSource: options.withSource }, signal);
 }
 
 /**
@@ -46,9 +67,8 @@ export async function listVersions(ctx: ZfsContext, filesystems: readonly string
     withSource: false,
     types,
   });
-  const out = await runListing(ctx, args, signal);
   const command = ['zfs', ...args];
-  const all = versionsFromRows(parsePropertyRows(out.stdout, { command, properties, withSource: false }), command);
+  const all = versionsFromRows(await listRows(ctx, args, { command, properties, withSource: false }, signal), command);
   if (filesystems === undefined) return all;
   const wanted = new Map<string, ListedVersion[]>();
   for (const fs of filesystems) {
