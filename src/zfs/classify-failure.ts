@@ -102,7 +102,14 @@ const rules: readonly Rule[] = [
   { pattern: /I\/O is currently suspended|pool I\/O is suspended/i, kind: 'pool-suspended', hint: 'the pool stopped I/O after device failures: check `zpool status` and run `zpool clear <pool>` once the devices are back' },
   { pattern: /dataset is busy|pool is busy|resource busy|target is busy|device busy/i, kind: 'dataset-busy' },
   { pattern: /does not match incremental source|incremental source .* is not earlier/i, kind: 'incremental-base-mismatch' },
-  { pattern: /destination .* has been modified|has been modified since most recent snapshot/i, kind: 'destination-modified' },
+  {
+    pattern: /destination .* has been modified|has been modified since most recent snapshot/i,
+    kind: 'destination-modified',
+    hint:
+      'the replica changed after its newest snapshot: a write, or a mount (access times change even when nothing is written). ' +
+      'Recover with `zfs rollback <filesystem>@<newest snapshot both sides have>` on the receiver, then `zfs set readonly=on` ' +
+      '(and `canmount=noauto`) so a look inside cannot change it again; docs/zfs.md says how to look without changing it',
+  },
   { pattern: /destination '.*' exists|dataset already exists|destination already exists|destination has snapshots/i, kind: 'dataset-exists' },
   // libzfs_sendrecv.c: "destination %s space quota exceeded."; strerror(EDQUOT): "Disk quota exceeded".
   { pattern: /quota exceeded/i, kind: 'quota-exceeded', hint: 'raise the quota or refquota of the target or a parent (zfs get -r quota,refquota), or prune the receiver' },
