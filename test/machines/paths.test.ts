@@ -75,9 +75,14 @@ function checkCoverage(machine: AnyStateMachine, input: unknown, events: (s: Any
 describe('path coverage', () => {
   it('filesystem machine: every state reachable, none a trap', () => {
     const to: FilesystemVersion = version('a', 1);
+    // A full step then an incremental one: a failure of the second, after the first is received,
+    // goes through savingCursor; a failure of the first ends at once.
     const input = {
       path: 'tank/a',
-      steps: [{ kind: 'transfer', to, bytes: 0, received: false, done: false }],
+      steps: [
+        { kind: 'transfer', to, bytes: 0, received: false, done: false },
+        { kind: 'transfer', from: to, to: version('b', 2), bytes: 0, received: false, done: false },
+      ],
       attempts: 0,
       jobId: 'j',
       retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2 },
