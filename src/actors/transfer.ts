@@ -3,6 +3,7 @@ import { fromEventObservable } from 'xstate';
 import type { TransferInput, TransferProgressEvent } from '../../machines/filesystem.js';
 import type { EndpointPair } from './endpoint-pair.js';
 import { observableTask } from './observable-task.js';
+import { EndpointError } from '../domain/errors.js';
 
 /** Bytes buffered between the two sides of a transfer. */
 export const STREAM_BUFFER_BYTES = 2 ** 20;
@@ -36,6 +37,25 @@ export function transferActor(endpoints: EndpointPair, now: () => number, interv
   );
 }
 
+/**
+ * Failures of a resumed transfer that say the token leads nowhere this step can go: its snapshot
+ * or base is gone or re-created, the sender refused it (not served, another step), the sender
+ * cannot resume, or the stream it made is not the planned one. Clearing the partial receive and
+ * sending afresh fixes each; retrying the token would fail the same way on every attempt.
+ */
+const staleResumeKinds: ReadonlySet<string> = new Set([
+  'resume-token-stale',
+  'not-allowed',
+  'dataset-not-found',
+  'unexpected-output',
+  'partial-receive-state',
+  'unsupported',
+]);
+
+function kindOf(error: unknown): string | undefined {
+  return error instanceof EndpointError ? error.kind : undefined;
+}
+
 async function transferStep(
   endpoints: EndpointPair,
   input: TransferInput,
@@ -45,14 +65,48 @@ async function transferStep(
   now: () => number,
   intervalMs: number,
 ): Promise<void> {
-  const { sender, receiver } = endpoints;
+  const { receiver } = endpoints;
   const { path, step } = input;
   let resumeToken = step.resumeToken;
-  if (resumeToken === undefined && mayHavePartial && (await receiver.capabilities(signal)).resumableReceive) {
+  let discard = step.discardPartial === true;
+  if (resumeToken === undefined && !discard && mayHavePartial && (await receiver.capabilities(signal)).resumableReceive) {
     const info = (await receiver.listFilesystems(signal)).find((f) => f.path === path);
     // A partial stream to another snapshot cannot continue this step (see planFilesystems).
-    if (info?.resumeTokenGuid === undefined || info.resumeTokenGuid === step.to.guid) resumeToken = info?.resumeToken;
+    const leadsHere = info?.resumeTokenGuid === step.to.guid && (info.resumeTokenFromGuid ?? 0n) === (step.from?.guid ?? 0n);
+    if (info?.resumeToken !== undefined && (info.resumeTokenGuid === undefined || leadsHere)) resumeToken = info.resumeToken;
+    else if (info?.resumeToken !== undefined) discard = true;
   }
+  const abortPartial = receiver.abortPartialReceive?.bind(receiver);
+  if (discard && abortPartial !== undefined) {
+    await abortPartial(path, signal);
+    resumeToken = undefined;
+  }
+  try {
+    await sendAndReceive(endpoints, input, resumeToken, emit, signal, now, intervalMs);
+  } catch (error) {
+    // A stale token is cleared and replaced by a fresh send in this same attempt, so it never
+    // blocks the filesystem; a fresh receive refused because of a partial state left there (one
+    // planning did not see) is cleared alike. Anything else (a lost connection) keeps the token.
+    if (signal.aborted || abortPartial === undefined) throw error;
+    const kind = kindOf(error);
+    const stale = resumeToken !== undefined ? kind !== undefined && staleResumeKinds.has(kind) : kind === 'partial-receive-state';
+    if (!stale) throw error;
+    await abortPartial(path, signal);
+    await sendAndReceive(endpoints, input, undefined, emit, signal, now, intervalMs);
+  }
+}
+
+async function sendAndReceive(
+  endpoints: EndpointPair,
+  input: TransferInput,
+  resumeToken: string | undefined,
+  emit: (event: TransferProgressEvent) => void,
+  signal: AbortSignal,
+  now: () => number,
+  intervalMs: number,
+): Promise<void> {
+  const { sender, receiver } = endpoints;
+  const { path, step } = input;
   let bytes = 0;
   let reportedAt = now();
   let sendError: unknown;

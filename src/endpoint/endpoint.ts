@@ -16,6 +16,19 @@ export interface FilesystemInfo {
    * partial stream leads to. Planning resumes only a stream that leads where the plan goes.
    */
   resumeTokenGuid?: bigint | undefined;
+  /** Receiver only, with `resumeTokenGuid`: the incremental base's guid of the partial stream; absent for a full one. */
+  resumeTokenFromGuid?: bigint | undefined;
+}
+
+/** Where a resume token leads, as the endpoint read it from the token (without validating it). */
+export interface ResumeTokenTarget {
+  /** The filesystem of the snapshot sent, in the sender's namespace. */
+  filesystem: string;
+  /** The snapshot's name (after `@`). */
+  snapshot: string;
+  toGuid: bigint;
+  /** Absent for a full stream. */
+  fromGuid?: bigint | undefined;
 }
 
 /** A send of one step: full when `from` is absent, incremental from `from` otherwise. */
@@ -166,4 +179,18 @@ export interface Endpoint {
 
   /** Creates a snapshot of the same name on each filesystem. */
   createSnapshots(filesystems: readonly string[], snapshot: string, signal: AbortSignal): Promise<void>;
+
+  /**
+   * Optional, a sender: where a resume token leads, read from the token itself (it works on a
+   * stale token). A token comes from the receiver; a filtered sender reads it to refuse one that
+   * names a filesystem it does not serve, and refuses every token when its endpoint lacks this.
+   */
+  describeResumeToken?(token: string, signal: AbortSignal): Promise<ResumeTokenTarget>;
+
+  /**
+   * Optional, a receiver: discards the partial receive of a filesystem (`zfs receive -A`), so that
+   * a fresh send can replace a resume token that leads nowhere (its snapshot is gone, or it leads
+   * elsewhere than the plan). Discarding where there is none is not an error.
+   */
+  abortPartialReceive?(filesystem: string, signal: AbortSignal): Promise<void>;
 }

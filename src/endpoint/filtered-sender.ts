@@ -4,6 +4,7 @@
  * before the inner endpoint is asked, so a misconfigured engine cannot read or change it.
  */
 import { EndpointError } from '../domain/errors.js';
+import { printableLine } from '../domain/printable-text.js';
 import type { ListedVersion, FilesystemVersion } from '../domain/version.js';
 import type { Endpoint, EndpointListing, FilesystemInfo, ReceiveRequest, SendRequest } from './endpoint.js';
 import { checkDatasetName, throwIfAborted } from './endpoint-guards.js';
@@ -30,6 +31,30 @@ export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endp
     return out;
   };
 
+  // A resume token is the receiver's data: `zfs send -t` sends whatever it names, whatever the
+  // filter says. It is read here (it works on stale tokens) and refused unless it leads to the
+  // requested step of a served filesystem.
+  const innerDescribe = inner.describeResumeToken?.bind(inner);
+  const checkResumeToken = async (request: SendRequest, what: string, signal: AbortSignal): Promise<void> => {
+    if (request.resumeToken === undefined) return;
+    if (innerDescribe === undefined) {
+      throw new EndpointError(`${what}: this sender cannot read resume tokens, so it does not resume ${request.filesystem}`, { kind: 'not-allowed', dataset: request.filesystem });
+    }
+    const target = await innerDescribe(request.resumeToken, signal);
+    if (!filter.matches(target.filesystem) || target.filesystem !== request.filesystem) {
+      throw new EndpointError(
+        `${what}: the resume token for ${request.filesystem} leads to ${printableLine(target.filesystem)}@${printableLine(target.snapshot)}, ${filter.matches(target.filesystem) ? 'another filesystem' : "which this sender's filter does not serve"}`,
+        { kind: 'not-allowed', dataset: request.filesystem },
+      );
+    }
+    if (target.toGuid !== request.to.guid || (target.fromGuid ?? 0n) !== (request.from?.guid ?? 0n)) {
+      throw new EndpointError(`${what}: the resume token of ${request.filesystem} leads to @${printableLine(target.snapshot)} (guid ${target.toGuid}), not to the requested step`, {
+        kind: 'resume-token-stale',
+        dataset: request.filesystem,
+      });
+    }
+  };
+
   const view: Endpoint = {
     name: inner.name,
     capabilities: (signal) => inner.capabilities(signal),
@@ -45,10 +70,12 @@ export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endp
     },
     async estimateSendSize(request: SendRequest, signal) {
       allow(request.filesystem, 'estimateSendSize');
+      await checkResumeToken(request, 'estimateSendSize', signal);
       return inner.estimateSendSize(request, signal);
     },
     async send(request: SendRequest, signal) {
       allow(request.filesystem, 'send');
+      await checkResumeToken(request, 'send', signal);
       return inner.send(request, signal);
     },
     async receive(request: ReceiveRequest, signal) {
@@ -79,6 +106,14 @@ export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endp
       return inner.createSnapshots(filesystems, snapshot, signal);
     },
   };
+  if (innerDescribe !== undefined) view.describeResumeToken = (token, signal) => innerDescribe(token, signal);
+  const innerAbort = inner.abortPartialReceive?.bind(inner);
+  if (innerAbort !== undefined) {
+    view.abortPartialReceive = async (filesystem, signal) => {
+      allow(filesystem, 'abortPartialReceive');
+      return innerAbort(filesystem, signal);
+    };
+  }
   // Only an inner endpoint with a batched listing gives the view one, so engines fall back alike.
   const innerListAll = inner.listAll?.bind(inner);
   if (innerListAll !== undefined) {

@@ -127,6 +127,11 @@ export function rootedReceiver(inner: Endpoint, options: RootedReceiverOptions):
       return inner.createSnapshots(local, snapshot, signal);
     },
   };
+  // Clearing a stale partial receive is a write below the root like a receive.
+  const innerAbort = inner.abortPartialReceive?.bind(inner);
+  if (innerAbort !== undefined) {
+    view.abortPartialReceive = async (filesystem, signal) => innerAbort(toLocal(filesystem, 'abortPartialReceive'), signal);
+  }
   // Only an inner endpoint with a batched listing gives the view one, so engines fall back alike.
   const innerListAll = inner.listAll?.bind(inner);
   if (innerListAll !== undefined) {

@@ -13,12 +13,13 @@ import { parseSendEstimate } from '../zfs/parse-send-estimate.js';
 import { knownFromListing, receivesIntoNewFilesystem, rememberReceived, type KnownFilesystems } from '../zfs/known-filesystems.js';
 import { fastFullReceiveTarget, inspectFullReceiveTarget, prepareFullReceive, unmarkPlaceholder, type FullReceiveTarget, type ReceiveRoot } from '../zfs/receive-target.js';
 import { listForeignCursors, listReplicationCursors, setReplicationCursor } from '../zfs/replication-cursor.js';
+import { abortReceiveArgs, describeResumeToken, resumeTokenFilesystem, withResumeTargets } from '../zfs/resume-token.js';
 import { verifySendStream } from '../zfs/send-stream-header.js';
 import { createSnapshots, destroySnapshots } from '../zfs/snapshots.js';
 import { checkName, holdArgs, receiveArgs, releaseArgs, sendArgs } from '../zfs/zfs-args.js';
 import type { ZfsContext } from '../zfs/zfs-context.js';
 import type { ZfsFeatures } from '../zfs/zfs-features.js';
-import type { Endpoint, EndpointCapabilities, ReceiveRequest, SendRequest } from './endpoint.js';
+import type { Endpoint, EndpointCapabilities, ReceiveRequest, ResumeTokenTarget, SendRequest } from './endpoint.js';
 import { filteredSender, type FilesystemMatcher } from './filtered-sender.js';
 import { rootedReceiver } from './rooted-receiver.js';
 
@@ -132,7 +133,8 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
       return { sizeEstimates: f.sendEstimate, bookmarks: f.bookmarks, resumableReceive: f.resumableReceive, holds: f.holds };
     },
 
-    listFilesystems: (signal) => listFilesystems(ctx, signal),
+    // Where each partial receive leads, as listAll tells it too.
+    listFilesystems: async (signal) => withResumeTargets(transport, await listFilesystems(ctx, signal), signal),
 
     async listVersions(filesystems, signal): Promise<Map<string, ListedVersion[]>> {
       for (const fs of filesystems ?? []) checkName(fs, 'filesystem');
@@ -155,9 +157,9 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
       // No `zfs get guid` beforehand (it was one process per step): zfs send itself fails for a
       // snapshot or base that no longer exists ("does not exist": dataset-not-found), and the
       // stream's first record states the guids it leads from and to, so a snapshot re-created
-      // under the planned name is caught before a byte reaches the receiver. A resumed stream is
-      // tied to its token, which zfs checks.
-      if (request.resumeToken !== undefined) return stream;
+      // under the planned name is caught before a byte reaches the receiver. A resumed stream
+      // starts with the same record for the snapshot it resumes, so it is checked alike: a token
+      // (the receiver's data) that leads elsewhere than the planned step sends nothing.
       return verifySendStream(stream, { to: request.to.guid, from: request.from?.guid, dataset: target.to, command: ['zfs', ...args] });
     },
 
@@ -252,6 +254,21 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
     destroySnapshots: (filesystem, snapshots, signal) => destroySnapshots(ctx, filesystem, snapshots, signal),
 
     createSnapshots: (filesystems, snapshot, signal) => createSnapshots(ctx, filesystems, snapshot, signal),
+
+    async describeResumeToken(token, signal): Promise<ResumeTokenTarget> {
+      const contents = await describeResumeToken(transport, token, signal);
+      const filesystem = resumeTokenFilesystem(contents);
+      return { filesystem, snapshot: contents.toName.slice(filesystem.length + 1), toGuid: contents.toGuid, fromGuid: contents.fromGuid };
+    },
+
+    async abortPartialReceive(filesystem, signal): Promise<void> {
+      const fs = checkName(filesystem, 'filesystem');
+      // Aborting the partial state of a full receive destroys the filesystem it made.
+      known = undefined;
+      const attempt = await attemptZfs(transport, abortReceiveArgs(fs), { signal, dataset: fs });
+      // OpenZFS: "'<fs>' does not have any resumable receive state to abort": nothing to clear.
+      if (!attempt.ok && !/does not have any resumable receive state|dataset does not exist/i.test(attempt.stderr)) throw attempt.error;
+    },
   };
 }
 

@@ -12,6 +12,11 @@ export interface PlannedStep {
   bytes: number;
   /** The receiver's resume token to continue an interrupted transfer. */
   resumeToken?: string | undefined;
+  /**
+   * The receiver holds a partial receive that leads elsewhere than this step (its token names
+   * another snapshot): the transfer clears it (`zfs receive -A`) before it sends afresh.
+   */
+  discardPartial?: boolean | undefined;
   /** Set once the transfer has been received (so a retry only redoes the cursor update). */
   received: boolean;
   /** Set once the cursor points at `to`. */

@@ -18,11 +18,17 @@ export interface PlanningListing {
 
 function stepsAlong(path: readonly FilesystemVersion[], firstIsFull: boolean, receiver: FilesystemInfo | undefined): PlannedStep[] {
   const steps: PlannedStep[] = [];
-  // Resume a partial stream only where it leads to the first step's snapshot (when the receiver can
-  // tell): a stream to another snapshot cannot continue this plan, and a fresh send replaces it.
+  // Resume a partial stream only where it leads to the first step (its snapshot and, for an
+  // incremental, its base), when the receiver can tell: a stream to another snapshot cannot
+  // continue this plan, so the transfer clears it and sends afresh. A token the receiver could not
+  // read is tried: the sender checks where it leads, and the transfer clears it if it leads nowhere.
   const first = firstIsFull ? path[0] : path[1];
+  const base = firstIsFull ? undefined : path[0];
+  const token = receiver?.resumeToken;
   const tokenGuid = receiver?.resumeTokenGuid;
-  const resumeToken = tokenGuid === undefined || tokenGuid === first?.guid ? receiver?.resumeToken : undefined;
+  const leadsHere = tokenGuid === first?.guid && (receiver?.resumeTokenFromGuid ?? 0n) === (base?.guid ?? 0n);
+  const resumeToken = token !== undefined && (tokenGuid === undefined || leadsHere) ? token : undefined;
+  const discardPartial = token !== undefined && tokenGuid !== undefined && !leadsHere;
   const transfer = (from: FilesystemVersion | undefined, to: FilesystemVersion): PlannedStep => ({
     kind: 'transfer',
     from,
@@ -31,6 +37,7 @@ function stepsAlong(path: readonly FilesystemVersion[], firstIsFull: boolean, re
     received: false,
     done: false,
     resumeToken: steps.length === 0 ? resumeToken : undefined,
+    ...(steps.length === 0 && discardPartial ? { discardPartial: true } : {}),
   });
   if (firstIsFull && path[0]) steps.push(transfer(undefined, path[0]));
   for (let i = 1; i < path.length; i++) {

@@ -3,6 +3,7 @@ import type { EndpointListing } from '../endpoint/endpoint.js';
 import type { ListedVersion } from '../domain/version.js';
 import { filesystemsFromRows, filesystemsWithSnapshots, RESUME_TOKEN_PROPERTY } from './list-filesystems.js';
 import { listRows } from './listing.js';
+import { withResumeTargets } from './resume-token.js';
 import { versionsFromRows } from './parse-versions.js';
 import { checkJob, cursorsFromBookmarks, cursorsFromPropertyRows, foreignCursorsFromBookmarks } from './replication-cursor.js';
 import { getPropertiesArgs, VERSION_PROPERTIES } from './zfs-args.js';

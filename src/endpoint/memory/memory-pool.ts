@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { EndpointError } from '../../domain/errors.js';
 import { compareVersions, describeVersion, type FilesystemVersion, type ListedVersion } from '../../domain/version.js';
 import { MAX_DATASET_NAME_LENGTH, parentFilesystem } from '../../domain/dataset-name.js';
-import type { DestroyResult, Endpoint, EndpointCapabilities, FilesystemInfo, ForeignCursor, ReceiveRequest, SendRequest } from '../endpoint.js';
+import type { DestroyResult, Endpoint, EndpointCapabilities, FilesystemInfo, ForeignCursor, ReceiveRequest, ResumeTokenTarget, SendRequest } from '../endpoint.js';
 import { assertJobId, cursorBookmarkName, cursorPropertyName, parseCursorBookmarkName, PLACEHOLDER_PROPERTY } from '../cursor.js';
 import { jobOfCursorProperty } from '../cursor-property-job.js';
 import { checkDatasetName, throwIfAborted, untilAborted } from '../endpoint-guards.js';
@@ -170,7 +170,9 @@ export class MemoryPool implements Endpoint {
       const info: FilesystemInfo = { path, placeholder: isPlaceholder(fs) };
       if (fs.partial !== undefined) {
         info.resumeToken = fs.partial.token;
-        info.resumeTokenGuid = decodeResumeToken(fs.partial.token)?.toGuid;
+        const point = decodeResumeToken(fs.partial.token);
+        info.resumeTokenGuid = point?.toGuid;
+        if (point !== undefined && point.fromGuid !== 0n) info.resumeTokenFromGuid = point.fromGuid;
       }
       return info;
     });
@@ -320,6 +322,33 @@ export class MemoryPool implements Endpoint {
         return { name, error: error instanceof Error ? error : new Error(String(error)) };
       }
     });
+  }
+
+  /**
+   * Where a token leads, as a sender reads it: the memory pool's tokens carry the snapshot's guid and
+   * name but not its filesystem, so the filesystem is the one of this pool holding that guid; a
+   * token to no snapshot here leads nowhere (`resume-token-stale`).
+   */
+  async describeResumeToken(token: string, signal: AbortSignal): Promise<ResumeTokenTarget> {
+    await this.begin('describeResumeToken', undefined, signal);
+    const point = decodeResumeToken(token);
+    if (point === undefined) throw new EndpointError('resume token is corrupt', { kind: 'resume-token-stale' });
+    for (const [path, fs] of this.filesystemsByPath) {
+      if (snapshotByGuid(fs, point.toGuid) !== undefined) {
+        return { filesystem: path, snapshot: point.toName, toGuid: point.toGuid, ...(point.fromGuid !== 0n ? { fromGuid: point.fromGuid } : {}) };
+      }
+    }
+    throw new EndpointError(`cannot resume send: '@${point.toName}' used in the initial send no longer exists`, { kind: 'resume-token-stale' });
+  }
+
+  /** `zfs receive -A`: drops the partial stream; a filesystem that only the partial full receive made goes with it. */
+  async abortPartialReceive(filesystem: string, signal: AbortSignal): Promise<void> {
+    await this.begin('abortPartialReceive', [filesystem], signal, () => checkDatasetName(filesystem, 'filesystem'));
+    const fs = this.filesystemsByPath.get(filesystem);
+    if (fs?.partial === undefined) return;
+    fs.partial = undefined;
+    const hasChildren = [...this.filesystemsByPath.keys()].some((p) => p.startsWith(`${filesystem}/`));
+    if (fs.snapshots.length === 0 && !isPlaceholder(fs) && !hasChildren) this.filesystemsByPath.delete(filesystem);
   }
 
   async createSnapshots(filesystems: readonly string[], snapshot: string, signal: AbortSignal): Promise<void> {
@@ -670,6 +699,15 @@ export class MemoryPool implements Endpoint {
     // Like zfs's `-F`, which xrepl uses only onto its own placeholders and interrupted receives.
     if (header.kind === 'full' && fs !== undefined && !isPlaceholder(fs) && fs.partial === undefined) {
       throw datasetExistsError(path, 'is not a placeholder xrepl made (it has no local xrepl:placeholder=on)');
+    }
+    // As OpenZFS: a fresh incremental onto a filesystem holding a partial receive fails (EBUSY,
+    // 'destination ... contains partially-complete state from "zfs receive -s".') until the
+    // partial state is resumed or discarded with `zfs receive -A`.
+    if (resume === undefined && header.kind === 'incremental' && fs?.partial !== undefined) {
+      throw new EndpointError(`cannot receive incremental stream: destination ${path} contains partially-complete state from "zfs receive -s".`, {
+        kind: 'partial-receive-state',
+        dataset: path,
+      });
     }
     if (header.kind === 'incremental') {
       if (fs === undefined) {
