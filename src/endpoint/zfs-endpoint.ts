@@ -6,6 +6,7 @@ import { createLocalTransport } from '../transport/local-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { attemptZfs, runZfs, runZfsWithInput, streamZfsOutput } from '../zfs/command-runner.js';
 import { detectFeatures } from '../zfs/detect-features.js';
+import { narrowToPools, poolsOf, probePoolFeatures } from '../zfs/pool-features.js';
 import { listFilesystems } from '../zfs/list-filesystems.js';
 import { listAll } from '../zfs/list-all.js';
 import { listVersions } from '../zfs/listing.js';
@@ -89,7 +90,19 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
   const transport = options.transport ?? createLocalTransport();
   const roots = [...(options.roots ?? [])];
   for (const r of roots) checkName(r, 'filesystem');
-  const features = (signal: AbortSignal): Promise<ZfsFeatures> => raceAbort(sharedProbe(transport), signal, 'zfs feature probe');
+  // The binary's features narrowed per pool (feature@extensible_dataset, feature@bookmarks) of the
+  // pools this endpoint covers; probed once, again after a failure.
+  let narrowed: Promise<ZfsFeatures> | undefined;
+  const endpointFeatures = (): Promise<ZfsFeatures> => {
+    narrowed ??= sharedProbe(transport)
+      .then(async (f) => (f.bookmarks || f.resumableReceive ? narrowToPools(f, await probePoolFeatures(transport, poolsOf(roots), new AbortController().signal)) : f))
+      .catch((err: unknown) => {
+        narrowed = undefined;
+        throw err;
+      });
+    return narrowed;
+  };
+  const features = (signal: AbortSignal): Promise<ZfsFeatures> => raceAbort(endpointFeatures(), signal, 'zfs feature probe');
   const ctx: ZfsContext = { transport, features, roots };
   const requireHolds = async (what: string, dataset: string, signal: AbortSignal): Promise<void> => {
     if (!(await features(signal)).holds) throw new EndpointError(`cannot ${what} ${dataset}: this zfs has no holds`, { kind: 'unsupported', dataset });

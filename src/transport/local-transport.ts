@@ -1,4 +1,4 @@
-import { ZFS_ENV, type SpawnCommand, type Transport } from './transport.js';
+import { ZFS_ENV, zpoolPathFor, type SpawnCommand, type Transport } from './transport.js';
 
 /** Options of {@link createLocalTransport}. */
 export interface LocalTransportOptions {
@@ -21,12 +21,20 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
   if (zfsPath.length === 0) throw new TypeError('local transport: zfsPath is empty');
   const known = byPath.get(zfsPath);
   if (known !== undefined) return known;
+  const zpoolPath = zpoolPathFor(zfsPath);
   const transport: Transport = Object.freeze({
     name: 'local',
     remote: false,
     zfsCommand(args: readonly string[]): SpawnCommand {
       return { file: zfsPath, args: [...args], env: ZFS_ENV };
     },
+    ...(zpoolPath !== undefined
+      ? {
+          zpoolCommand(args: readonly string[]): SpawnCommand {
+            return { file: zpoolPath, args: [...args], env: ZFS_ENV };
+          },
+        }
+      : {}),
   });
   byPath.set(zfsPath, transport);
   return transport;

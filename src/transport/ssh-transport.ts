@@ -1,6 +1,6 @@
 import { quoteShellCommand } from './shell-quote.js';
 import { DEFAULT_ZFS_PATH } from './local-transport.js';
-import { ZFS_ENV, type SpawnCommand, type Transport } from './transport.js';
+import { ZFS_ENV, zpoolPathFor, type SpawnCommand, type Transport } from './transport.js';
 
 /** Options of {@link createSshTransport}. */
 export interface SshTransportOptions {
@@ -58,9 +58,16 @@ export function createSshTransport(options: SshTransportOptions): Transport {
   const zfsPath = options.zfsPath ?? DEFAULT_ZFS_PATH;
   const userPart = options.user !== undefined ? `${options.user}@` : '';
   const portPart = options.port !== undefined ? `:${options.port}` : '';
+  const zpoolPath = zpoolPathFor(zfsPath);
+  const remoteCommand = (program: string, args: readonly string[]): SpawnCommand => ({
+    file: options.sshPath ?? 'ssh',
+    args: [...sshArgs, '--', options.host, `env LC_ALL=C ${quoteShellCommand([program, ...args])}`],
+    env: ZFS_ENV,
+  });
   return {
     name: `ssh:${userPart}${options.host}${portPart}`,
     remote: true,
+    ...(zpoolPath !== undefined ? { zpoolCommand: (args: readonly string[]): SpawnCommand => remoteCommand(zpoolPath, args) } : {}),
     zfsCommand(args: readonly string[]): SpawnCommand {
       // `--` ends ssh's options, so the host and the command are never read as options. The remote
       // zfs runs under `env LC_ALL=C` (an assignment prefix would not work in csh or fish login

@@ -25,4 +25,15 @@ export interface Transport {
   readonly remote: boolean;
   /** The command that runs `zfs` with these arguments. */
   zfsCommand(args: readonly string[]): SpawnCommand;
+  /**
+   * Optional: the command that runs `zpool` with these arguments (the one next to zfs), for the
+   * pool feature probe. A transport without it is taken to have every feature its zfs has.
+   */
+  zpoolCommand?(args: readonly string[]): SpawnCommand;
+}
+
+/** The zpool program next to a zfs program: `/usr/sbin/zfs` → `/usr/sbin/zpool`, `zfs` → `zpool`; undefined when it is not named zfs. */
+export function zpoolPathFor(zfsPath: string): string | undefined {
+  const m = /^(.*\/)?zfs$/.exec(zfsPath);
+  return m === null ? undefined : `${m[1] ?? ''}zpool`;
 }
