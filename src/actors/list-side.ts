@@ -1,4 +1,5 @@
 import { fromPromise } from 'xstate';
+import { EndpointError } from '../domain/errors.js';
 import type { Endpoint, EndpointListing } from '../endpoint/endpoint.js';
 import type { EndpointPair } from './endpoint-pair.js';
 
@@ -14,6 +15,20 @@ export interface ListSideInput {
  * sender) `listReplicationCursors`.
  */
 export async function listSide(endpoint: Endpoint, input: ListSideInput, signal: AbortSignal): Promise<EndpointListing> {
+  const listing = await listEither(endpoint, input, signal);
+  // A sender that serves nothing replicates nothing, and a run that replicated nothing is no
+  // success: a filter that matches no filesystem (a typo, a pool not imported) must fail the job,
+  // not end it with "all jobs completed".
+  if (input.side === 'sender' && listing.filesystems.length === 0) {
+    throw new EndpointError(`the sender ${endpoint.name} serves no filesystem for this job: check the job's filesystems filter, and that its pools are imported`, {
+      kind: 'dataset-not-found',
+      hint: 'a filter that matches nothing is a configuration mistake',
+    });
+  }
+  return listing;
+}
+
+async function listEither(endpoint: Endpoint, input: ListSideInput, signal: AbortSignal): Promise<EndpointListing> {
   if (endpoint.listAll) {
     const listing = await endpoint.listAll(input.jobId, signal);
     return input.side === 'sender' ? listing : { ...listing, cursors: new Map() };
