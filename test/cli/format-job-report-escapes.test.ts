@@ -22,8 +22,8 @@ describe('the run report in a terminal', () => {
     // The report is plain data: give it what a hostile side could have put into it.
     const fs = invocation!.replication!.filesystems[0]!;
     fs.filesystem = `tank/a${HOSTILE}`;
-    fs.problem = { message: `cannot receive: ${HOSTILE}`, kind: 'unknown', errorClass: 'permanent', at: 0 };
-    invocation!.replication!.problem = { message: `planning: ${HOSTILE}`, kind: 'unknown', errorClass: 'permanent', at: 0 };
+    fs.problem = { message: `cannot receive: ${HOSTILE}`, kind: 'unknown', errorClass: 'permanent', at: '1970-01-01T00:00:00.000Z' };
+    invocation!.replication!.problem = { message: `planning: ${HOSTILE}`, kind: 'unknown', errorClass: 'permanent', at: '1970-01-01T00:00:00.000Z' };
     const text = formatRunResult({ ok: false, jobs: [{ job: 'j', ok: false, report, error: `ssh: ${HOSTILE}` }] });
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(text).toContain('\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\r');
