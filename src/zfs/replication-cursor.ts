@@ -101,8 +101,9 @@ export async function setReplicationCursor(
   if (features.bookmarks) {
     const bookmark = `${filesystem}#${cursorBookmarkName(version.guid, jobId)}`;
     const attempt = await attemptZfs(ctx.transport, bookmarkArgs(target, bookmark), { signal, dataset: target });
-    // An existing bookmark of this name already marks this guid: setting the cursor again is a no-op.
-    if (!attempt.ok && attempt.error.kind !== 'dataset-exists') throw attempt.error;
+    // An existing bookmark of this name already marks this guid: setting the cursor again is a no-op
+    // (OpenZFS: "cannot create bookmark '<name>': bookmark exists").
+    if (!attempt.ok && attempt.error.kind !== 'bookmark-exists' && attempt.error.kind !== 'dataset-exists') throw attempt.error;
     if (previous === undefined && listedWithout) return;
     if (previous?.type === 'bookmark' && parseCursorBookmarkName(previous.name)?.jobId === jobId) {
       // Bookmark first, destroy after: a crash in between leaves two, and the newer one counts. An
