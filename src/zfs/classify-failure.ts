@@ -148,7 +148,7 @@ const rules: readonly Rule[] = [
   { pattern: /not an earlier snapshot from the same fs/i, kind: 'dataset-not-found' },
   { pattern: /dataset does not exist|no such pool|no such dataset|could not find any snapshots|does not exist/i, kind: 'dataset-not-found' },
   { pattern: /invalid dataset name|invalid character|name is too long|trailing slash/i, kind: 'invalid-name' },
-  { pattern: /invalid option|unrecognized command|unrecognized option|not supported|operation not applicable|pool must be upgraded/i, kind: 'unsupported' },
+  { pattern: /invalid option|unrecognized command|unrecognized option|not supported|operation not applicable|pool must be upgraded|feature not enabled/i, kind: 'unsupported', hint: 'the pool or zfs lacks the feature: `zpool upgrade` the pool, or xrepl falls back where it can' },
 ];
 
 /** What stderr points to: the kind, the class when it differs from the kind's default, and the operator's hint. */

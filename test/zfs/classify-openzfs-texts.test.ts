@@ -99,6 +99,25 @@ describe('texts captured on OpenZFS 2.1.11 (Debian bookworm, the VM of .ci/openz
     expect(classifyFailure({ ...base, command: ['zfs'], stderr }).kind).toBe(kind);
   });
 
+  it.each([
+    ["cannot create bookmark 'p1/src#x': permission denied\n", ['bookmark', 'p1/src@s3', 'p1/src#x'], 'bookmark'],
+    ["cannot set property for 'p1/src@s3': permission denied\n", ['set', 'xrepl:c=1', 'p1/src@s3'], 'userprop'],
+    ['cannot destroy snapshots: permission denied\n', ['destroy', 'p1/src@s3'], 'destroy,mount'],
+    ["cannot create 'p1/dst/e': permission denied\n", ['create', '-o', 'canmount=off', 'p1/dst/e'], 'create,mount,canmount'],
+  ] as const)('a delegated user refused %j is told to allow %s', (stderr, zfsArgs, permissions) => {
+    const e = classifyFailure({ ...base, command: ['zfs', ...zfsArgs], zfsArgs, stderr });
+    expect(e.kind).toBe('permission-denied');
+    expect(e.message).toContain(`zfs allow <user> ${permissions} `);
+  });
+
+  it.each([
+    // `zfs receive -s` onto a pool made with `zpool create -d`, and a bookmark there.
+    ['cannot receive new filesystem stream: pool must be upgraded to receive this stream.\n'],
+    ["cannot create bookmark 'p2/fs#a': bookmark feature not enabled\n"],
+  ])('a pool without the feature: %j is unsupported', (stderr) => {
+    expect(classifyFailure({ ...base, command: ['zfs'], stderr }).kind).toBe('unsupported');
+  });
+
   it("a missing program under env (the remote command's prefix) exits 127: zfs-not-found", () => {
     const e = classifyFailure({ ...base, exitCode: 127, remote: true, command: ['ssh'], stderr: "env: 'nosuchzfs': No such file or directory\n" });
     expect(e.kind).toBe('zfs-not-found');
