@@ -378,6 +378,10 @@ export function streamZfsOutput(transport: Transport, args: readonly string[], o
   // A large buffer keeps zfs's pipe read while the consumer catches up: with 16 KiB every read
   // paused and resumed the pipe, costing more CPU than the copy (BENCHMARKS.md, data path).
   const out = new PassThrough({ highWaterMark: SEND_BUFFER_BYTES });
+  // The stream's error reaches every reader that listens (a receive, a pipeline); one that does not
+  // yet (a receive still looking at its target when the send is aborted) must not crash the
+  // process with an unhandled 'error' event.
+  out.on('error', () => undefined);
   if (options.signal.aborted) {
     out.destroy(abortedError(command, options.dataset));
     return out;

@@ -101,3 +101,25 @@ describe('a killed zfs never leaves the runner waiting', () => {
     await expect(within(8000, call)).rejects.toMatchObject({ kind: 'aborted' });
   }, 15_000);
 });
+
+describe('an aborted send nobody listens to yet', () => {
+  it('does not crash the process with an unhandled error event', async () => {
+    const zfs = await script('zfs-send-quiet', 'echo begin; sleep 1000');
+    const controller = new AbortController();
+    const out = streamZfsOutput(createLocalTransport({ zfsPath: zfs }), ['send', 'p/fs@s'], { signal: controller.signal });
+    const unhandled: unknown[] = [];
+    const onUncaught = (e: unknown): void => {
+      unhandled.push(e);
+    };
+    process.on('uncaughtException', onUncaught);
+    try {
+      controller.abort();
+      await new Promise<void>((resolve) => out.once('close', () => resolve()));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.removeListener('uncaughtException', onUncaught);
+    }
+    expect(unhandled).toEqual([]);
+    expect(out.errored).toMatchObject({ kind: 'aborted' });
+  });
+});
