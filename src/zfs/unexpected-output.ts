@@ -1,8 +1,13 @@
 import { EndpointError } from '../domain/errors.js';
+import { printableLine } from '../domain/printable-text.js';
 
-/** The error for zfs output xrepl cannot parse: names the command and quotes the line. */
+/**
+ * The error for zfs output xrepl cannot parse: names the command and quotes the line (cut to 200
+ * characters, C0 escaped by JSON and C1 controls too, since hostile output may carry CSI bytes).
+ */
 export function unexpectedOutput(command: readonly string[], line: string, why: string): EndpointError {
-  return new EndpointError(`unexpected output from \`${command.join(' ')}\` (${why}): ${JSON.stringify(line)}`, {
+  const shown = line.length > 200 ? `${line.slice(0, 200)}...` : line;
+  return new EndpointError(`unexpected output from \`${command.join(' ')}\` (${why}): ${printableLine(JSON.stringify(shown))}`, {
     kind: 'unexpected-output',
     command,
   });

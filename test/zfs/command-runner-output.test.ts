@@ -89,3 +89,12 @@ describe('zfs output is read as it streams, within caps', () => {
     }
   });
 });
+
+describe('unparsable output in messages', () => {
+  it('quotes a hostile line with every control character escaped, C1 included, and cut short', async () => {
+    const { unexpectedOutput } = await import('../../src/zfs/unexpected-output.js');
+    const e = unexpectedOutput(['zfs', 'get'], `\u009b2J\u001b[31m${'x'.repeat(1000)}`, 'no column');
+    expect(e.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(e.message.length).toBeLessThan(400);
+  });
+});
