@@ -66,6 +66,6 @@ export function snapshotBatches(names: readonly string[], budget = MAX_COMMAND_A
  * MAX_ARG_STRLEN as one argument).
  */
 export function destroyBatches(filesystem: string, snapshots: readonly string[], budget = MAX_COMMAND_ARGUMENT_BYTES): string[][] {
-  const fixed = argumentCost('destroy') + argumentCost(`${filesystem}@`);
+  const fixed = argumentCost('destroy') + argumentCost('-v') + argumentCost(`${filesystem}@`);
   return batchByCost(snapshots, (s) => Buffer.byteLength(s, 'utf8') + 1, budget - fixed);
 }

@@ -40,6 +40,17 @@ export async function createSnapshots(ctx: ZfsContext, filesystems: readonly str
   }
 }
 
+/** The snapshot names that `zfs destroy -v fs@a,b,...` said it destroyed. */
+export function destroyedByVerboseOutput(stdout: string, filesystem: string): Set<string> {
+  const prefix = `${filesystem}@`;
+  const names = new Set<string>();
+  for (const line of stdout.split('\n')) {
+    const m = /^(?:will )?destroy (.*)$/.exec(line.trimEnd());
+    if (m?.[1]?.startsWith(prefix)) names.add(m[1].slice(prefix.length));
+  }
+  return names;
+}
+
 /** A busy snapshot with user holds is held, which no retry fixes; without holds it is merely busy. */
 async function explainBusy(ctx: ZfsContext, error: EndpointError, name: string, signal: AbortSignal): Promise<EndpointError> {
   if (error.kind !== 'dataset-busy') return error;
@@ -70,9 +81,18 @@ export async function destroySnapshots(ctx: ZfsContext, filesystem: string, snap
   const results: DestroyResult[] = [];
   for (const batch of batches) {
     if (batch.length > 1) {
-      const attempt = await attemptZfs(ctx.transport, destroySnapshotsArgs(filesystem, batch), { signal, dataset: filesystem });
+      const attempt = await attemptZfs(ctx.transport, destroySnapshotsArgs(filesystem, batch, { verbose: true }), { signal, dataset: filesystem });
       if (attempt.ok) {
-        results.push(...batch.map((name) => ({ name })));
+        // OpenZFS skips names of a comma list that do not exist and still exits 0; `-v` prints a
+        // `will destroy fs@name` line for each one it destroyed, so the rest are reported missing.
+        const destroyed = destroyedByVerboseOutput(attempt.stdout, filesystem);
+        for (const name of batch) {
+          results.push(
+            destroyed.has(name)
+              ? { name }
+              : { name, error: new EndpointError(`cannot destroy ${filesystem}@${name}: it does not exist`, { kind: 'dataset-not-found', dataset: `${filesystem}@${name}` }) },
+          );
+        }
         continue;
       }
       if (attempt.error.kind === 'aborted') throw attempt.error;

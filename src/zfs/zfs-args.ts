@@ -117,11 +117,11 @@ export function snapshotArgs(snapshots: readonly string[]): string[] {
 }
 
 /** `zfs destroy` of snapshots of one filesystem: `fs@a` or, where supported, `fs@a,b,c`. */
-export function destroySnapshotsArgs(filesystem: string, snapshots: readonly string[]): string[] {
+export function destroySnapshotsArgs(filesystem: string, snapshots: readonly string[], options: { verbose?: boolean } = {}): string[] {
   checkName(filesystem, 'filesystem');
   if (snapshots.length === 0) throw new TypeError('destroy needs at least one snapshot');
   for (const s of snapshots) checkName(`${filesystem}@${s}`, 'snapshot');
-  return ['destroy', `${filesystem}@${snapshots.join(',')}`];
+  return ['destroy', ...(options.verbose === true ? ['-v'] : []), `${filesystem}@${snapshots.join(',')}`];
 }
 
 /** `zfs destroy fs#bookmark`. */

@@ -19,7 +19,14 @@ function recordingContext(features: ZfsFeatures, fails: (args: readonly string[]
     remote: false,
     zfsCommand(args) {
       commands.push([...args]);
-      return { file: fails(args) ? 'false' : 'true', args: [] };
+      if (fails(args)) return { file: 'false', args: [] };
+      // `zfs destroy -v fs@a,b` names each snapshot it destroyed, as OpenZFS does.
+      if (args[0] === 'destroy' && args[1] === '-v') {
+        const [fs, list] = (args[2] ?? '').split('@');
+        const lines = (list ?? '').split(',').map((s) => `will destroy ${fs ?? ''}@${s}`);
+        return { file: 'sh', args: ['-c', 'printf "%s\\n" "$@"', 'sh', ...lines] };
+      }
+      return { file: 'true', args: [] };
     },
   };
   return { ctx: { transport, features: async () => features, roots: [] }, commands };
@@ -72,6 +79,6 @@ describe('destroySnapshots', () => {
       expect(c[0]).toBe('destroy');
       expect(c.reduce((n, a) => n + argumentCost(a), 0)).toBeLessThanOrEqual(MAX_COMMAND_ARGUMENT_BYTES);
     }
-    expect(commands.flatMap((c) => (c[1] ?? '').slice('tank/data@'.length).split(','))).toEqual(snapshots);
+    expect(commands.flatMap((c) => (c[2] ?? '').slice('tank/data@'.length).split(','))).toEqual(snapshots);
   });
 });
