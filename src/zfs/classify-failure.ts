@@ -148,6 +148,13 @@ const rules: readonly Rule[] = [
   { pattern: /not an earlier snapshot from the same fs/i, kind: 'dataset-not-found' },
   { pattern: /dataset does not exist|no such pool|no such dataset|could not find any snapshots|does not exist/i, kind: 'dataset-not-found' },
   { pattern: /invalid dataset name|invalid character|name is too long|trailing slash/i, kind: 'invalid-name' },
+  // libzfs_sendrecv.c: "stream has unsupported feature, feature flags = %llx" — a receiver older
+  // than the sender's stream format (seen: OpenZFS 2.x sending to zfs-fuse, flag 0x4 SA_SPILL).
+  {
+    pattern: /stream has unsupported feature/i,
+    kind: 'unsupported',
+    hint: 'the receiving zfs is older than the stream format the sender writes (e.g. OpenZFS to zfs-fuse); replicate to an equal or newer zfs',
+  },
   { pattern: /invalid option|unrecognized command|unrecognized option|not supported|operation not applicable|pool must be upgraded|feature not enabled/i, kind: 'unsupported', hint: 'the pool or zfs lacks the feature: `zpool upgrade` the pool, or xrepl falls back where it can' },
 ];
 
