@@ -6,6 +6,7 @@ import { packageVersion } from './package-version.js';
 import type { DaemonCommandOptions } from '../daemon/daemon-command.js';
 import type { SignalCommandOptions } from '../daemon/signal-command.js';
 import type { StatusCommandOptions } from '../daemon/status-command.js';
+import type { ServeCommandOptions } from './commands/serve.js';
 
 /** Options of `xrepl run`, as parsed. */
 export interface RunCommandOptions {
@@ -38,6 +39,8 @@ export interface CommandRunners {
   daemon(options: DaemonCommandOptions, context: CommandContext): Promise<number>;
   status(options: StatusCommandOptions, context: CommandContext): Promise<number>;
   signal(options: SignalCommandOptions, context: CommandContext): Promise<number>;
+  /** Optional so that callers written before it keep working; the command module is loaded lazily otherwise. */
+  serve?(options: ServeCommandOptions, context: CommandContext): Promise<number>;
 }
 
 // Thrown by an action to end with a usage error (exit 2) and a message.
@@ -157,6 +160,22 @@ export function createProgram(base: CommandContext, runners: CommandRunners, set
         if (signal !== 'wakeup' && signal !== 'reset') throw new UsageError(`signal: expected wakeup or reset, got ${JSON.stringify(signal)}`);
         const options = optionsOf<{ wait: boolean; json: boolean; config?: string; socket?: string }>('signal');
         return runners.signal({ signal, job: job ?? '', wait: options.wait, json: options.json, config: options.config, socket: options.socket }, context());
+      }),
+    );
+
+  program
+    .command('serve')
+    .description('serve this machine\'s sink and source jobs to one client over the xrepl protocol on stdin/stdout (an ssh forced command)')
+    .option('--stdio', 'speak the protocol on stdin and stdout (required)', false)
+    .requiredOption('--client <name>', "the client's name: a sink puts its filesystems below root_fs/<name>")
+    .requiredOption('-c, --config <file>', "the server's configuration file (YAML) with sink and source jobs")
+    .option('-j, --job <name>', 'serve only this job (needed when the file has several sink or source jobs)')
+    .action(
+      act(async () => {
+        const options = optionsOf<ServeCommandOptions>('serve');
+        if (!options.stdio) throw new UsageError('serve: --stdio is required (the only way xrepl serve talks to a client)');
+        const serve = runners.serve ?? (async (o: ServeCommandOptions, c: CommandContext) => (await import('./commands/serve.js')).serveCommand(o, c));
+        return serve(options, context());
       }),
     );
 

@@ -101,7 +101,7 @@ const endpointSchema = z.discriminatedUnion('type', [
   strict({ type: z.literal('memory'), pool: z.string().min(1) }),
 ]);
 
-const connectSchema = strict({
+const sshConnectSchema = strict({
   type: z.literal('ssh'),
   host: z.string().min(1),
   user: z.string().min(1).optional(),
@@ -113,6 +113,18 @@ const connectSchema = strict({
   /** The zfs program on the remote machine. */
   zfs_path: z.string().min(1).optional(),
 });
+
+/** zrepl's name: ssh to a key whose authorized_keys line forces `xrepl serve --stdio`. */
+const stdinServerConnectSchema = strict({
+  type: z.literal('ssh+stdinserver'),
+  host: z.string().min(1),
+  user: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  identity_file: z.string().min(1).optional(),
+  options: z.array(z.string()).optional(),
+});
+
+const connectSchema = z.discriminatedUnion('type', [sshConnectSchema, stdinServerConnectSchema]);
 
 const snapshottingSchema = z.discriminatedUnion('type', [
   strict({ type: z.literal('periodic'), prefix: z.string().min(1), interval: duration(true) }),
@@ -156,17 +168,39 @@ const jobSchema = strict({
   watchdog_timeout: duration(true).optional(),
 });
 
+/** `xrepl serve`: receives pushes, each client below `root_fs/<client>`; `retention_floor` or `append_only` win over clients' destroys. */
+const sinkJobSchema = strict({
+  name: z.string().regex(JOB_ID_PATTERN, { error: 'expected 1 to 64 letters, digits, "_" or "-"' }),
+  type: z.literal('sink'),
+  root_fs: z.string().min(1),
+  /** Keep rules (as keep_receiver's) the server applies before any destroy a client asks for. */
+  retention_floor: z.array(z.unknown()).min(1, { error: 'expected at least one keep rule (append_only: true keeps everything)' }).optional(),
+  /** Never destroy a snapshot at a client's request. */
+  append_only: z.boolean({ error: 'expected true or false' }).optional(),
+});
+
+/** `xrepl serve`: serves pulls of exactly `filesystems`. */
+const sourceJobSchema = strict({
+  name: z.string().regex(JOB_ID_PATTERN, { error: 'expected 1 to 64 letters, digits, "_" or "-"' }),
+  type: z.literal('source'),
+  filesystems: z.record(z.string(), z.boolean({ error: 'expected true or false' })),
+});
+
 /** The whole file. */
 export const configFileSchema = strict({
   global: globalSchema.optional(),
   memory_pools: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), memoryPoolSchema).optional(),
-  jobs: z.array(jobSchema).min(1, { error: 'expected at least one job' }),
+  jobs: z.array(z.discriminatedUnion('type', [jobSchema, sinkJobSchema, sourceJobSchema])).min(1, { error: 'expected at least one job' }),
 });
 
 /** The file as the schema returns it: defaults filled in, durations in milliseconds. */
 export type ConfigFile = z.output<typeof configFileSchema>;
-/** One job entry as the schema returns it. */
-export type JobEntry = ConfigFile['jobs'][number];
+/** Any job entry as the schema returns it. */
+export type AnyJobEntry = ConfigFile['jobs'][number];
+/** One replication job entry (local, push, pull) as the schema returns it. */
+export type JobEntry = Extract<AnyJobEntry, { type: 'local' | 'push' | 'pull' }>;
+/** One `xrepl serve` job entry (sink, source) as the schema returns it. */
+export type ServeJobEntry = Extract<AnyJobEntry, { type: 'sink' | 'source' }>;
 /** One memory pool entry as the schema returns it. */
 export type MemoryPoolEntry = z.output<typeof memoryPoolSchema>;
 /** One injected fault as the schema returns it. */

@@ -20,7 +20,9 @@ export interface SshConnection {
 export type EndpointConfig =
   | { type: 'zfs'; transport: 'local' }
   | { type: 'zfs'; transport: 'ssh'; ssh: SshConnection }
-  | { type: 'memory'; pool: string };
+  | { type: 'memory'; pool: string }
+  /** `connect: { type: ssh+stdinserver }`: an `xrepl serve` at the other end of ssh. */
+  | { type: 'xrepl'; ssh: SshConnection };
 
 /** When a job takes snapshots. */
 export type SnapshottingConfig = { type: 'manual' } | { type: 'periodic'; prefix: string; intervalMs: number };
@@ -52,6 +54,18 @@ export interface JobConfig {
   watchdogTimeoutMs?: number | undefined;
 }
 
+/** A job `xrepl serve` offers its clients. */
+export type ServeJobConfig =
+  | {
+      index: number;
+      name: string;
+      type: 'sink';
+      rootFs: string;
+      /** Keep rules as written (checked), or `all` for append-only; absent: clients prune freely. */
+      floor?: unknown[] | 'all' | undefined;
+    }
+  | { index: number; name: string; type: 'source'; filesystems: Record<string, boolean> };
+
 /** Global options. */
 export interface GlobalConfig {
   logging: { level: string; format: 'auto' | 'json' | 'human' };
@@ -68,4 +82,6 @@ export interface XreplConfig {
   /** Memory pools by name (demos and tests). */
   memoryPools: Record<string, MemoryPoolEntry>;
   jobs: JobConfig[];
+  /** The sink and source jobs, for `xrepl serve`; absent or empty in a file without them. */
+  serveJobs?: ServeJobConfig[] | undefined;
 }

@@ -5,6 +5,10 @@ export function describeEndpoint(endpoint: EndpointConfig): string {
   switch (endpoint.type) {
     case 'memory':
       return `memory pool ${endpoint.pool}`;
+    case 'xrepl': {
+      const { host, user, port } = endpoint.ssh;
+      return `xrepl serve over ssh+stdinserver ${user !== undefined ? `${user}@` : ''}${host}${port !== undefined ? `:${port}` : ''}`;
+    }
     case 'zfs': {
       if (endpoint.transport === 'local') return 'zfs on this machine';
       const { host, user, port } = endpoint.ssh;
@@ -29,8 +33,15 @@ export function describeJob(job: JobConfig): string[] {
 
 /** The summary `xrepl config check` prints for a valid file. */
 export function describeConfig(config: XreplConfig): string {
-  const lines = [`${config.source}: configuration OK, ${config.jobs.length} job(s)`];
+  const lines = [`${config.source}: configuration OK, ${config.jobs.length + (config.serveJobs?.length ?? 0)} job(s)`];
   for (const job of config.jobs) lines.push(...describeJob(job));
+  for (const job of config.serveJobs ?? []) {
+    if (job.type === 'source') lines.push(`job ${job.name} (source, for xrepl serve)`, `  filesystems ${Object.entries(job.filesystems).map(([p, a]) => `${a ? '+' : '-'}${p}`).join(' ')}`);
+    else {
+      const floor = job.floor === 'all' ? 'append-only' : job.floor === undefined ? 'none (clients prune freely)' : `${job.floor.length} keep rule(s)`;
+      lines.push(`job ${job.name} (sink, for xrepl serve)`, `  root_fs ${job.rootFs}/<client>; retention floor: ${floor}`);
+    }
+  }
   if (config.global.monitoring !== undefined) lines.push(`metrics on http://${config.global.monitoring.host}:${config.global.monitoring.port}/metrics`);
   return lines.join('\n');
 }

@@ -2,7 +2,8 @@ import type { Endpoint } from '../endpoint/endpoint.js';
 import type { MemoryPool } from '../endpoint/memory/memory-pool.js';
 import { filesystemFilter } from '../filter/filesystem-filter.js';
 import { ConfigError } from '../domain/errors.js';
-import type { EndpointConfig, JobConfig } from './config-types.js';
+import type { EndpointConfig, JobConfig, SshConnection } from './config-types.js';
+import { type FilesystemMatcher, filteredSender } from '../endpoint/filtered-sender.js';
 
 /** A job's two sides, ready for `createReplicationJob`. */
 export interface JobEndpoints {
@@ -21,6 +22,7 @@ export async function createJobEndpoints(job: JobConfig, pools: ReadonlyMap<stri
   const filter = filesystemFilter(job.filesystems, { configPath: `jobs[${job.index}].filesystems` });
   let sender: Endpoint;
   if (job.sender.type === 'memory') sender = memoryPool(job, 'sender', job.sender.pool, pools).sender({ filter });
+  else if (job.sender.type === 'xrepl') sender = await remoteEndpoint(job.sender.ssh, 'source', filter);
   else {
     const { createZfsEndpointFromConfig } = await import('./zfs-endpoint-from-config.js');
     sender = await createZfsEndpointFromConfig(job.sender, { role: 'sender', filter, roots: senderRoots(job.filesystems) });
@@ -32,11 +34,27 @@ export async function createJobEndpoints(job: JobConfig, pools: ReadonlyMap<stri
     // process, so it gets its root here as if it had been created beforehand.
     if (!pool.hasFilesystem(job.rootFs)) pool.createFilesystem(job.rootFs);
     receiver = pool.receiver({ rootFs: job.rootFs, filter, createRootFs: job.createRootFs });
+  } else if (job.receiver.type === 'xrepl') {
+    // The sink roots the client below its own root_fs/<client>; root_fs here names nothing remote.
+    receiver = await remoteEndpoint(job.receiver.ssh, 'sink', filter);
   } else {
     const { createZfsEndpointFromConfig } = await import('./zfs-endpoint-from-config.js');
     receiver = await createZfsEndpointFromConfig(job.receiver, { role: 'receiver', rootFs: job.rootFs, filter, createRootFs: job.createRootFs });
   }
   return { sender, receiver };
+}
+
+// An `xrepl serve` over ssh, seen through the job's filter: the server confines the client, and
+// the filter keeps this job to its own filesystems among what the server lets it see.
+async function remoteEndpoint(ssh: SshConnection, role: 'sink' | 'source', filter: FilesystemMatcher): Promise<Endpoint> {
+  const { createRemoteEndpoint } = await import('../serve/remote-endpoint.js');
+  const { connectStdinServer } = await import('../serve/stdinserver-connect.js');
+  const remote = createRemoteEndpoint({
+    name: `xrepl:${ssh.user !== undefined ? `${ssh.user}@` : ''}${ssh.host}${ssh.port !== undefined ? `:${ssh.port}` : ''}`,
+    role,
+    connect: () => connectStdinServer(ssh),
+  });
+  return filteredSender(remote, filter);
 }
 
 function memoryPool(job: JobConfig, side: 'sender' | 'receiver', name: string, pools: ReadonlyMap<string, MemoryPool>): MemoryPool {

@@ -8,8 +8,8 @@ import { selectsNear } from '../filter/selects-near.js';
 import { keepRulesFromConfig } from '../pruning/keep-rules-from-config.js';
 import { sshTransportOptionsProblem } from '../transport/ssh-transport.js';
 import { type ConfigProblem, ConfigFileError, formatKeyPath } from './config-problem.js';
-import { type ConfigFile, type JobEntry, configFileSchema } from './config-schema.js';
-import type { EndpointConfig, JobConfig, SshConnection, XreplConfig } from './config-types.js';
+import { type AnyJobEntry, type ConfigFile, type JobEntry, type ServeJobEntry, configFileSchema } from './config-schema.js';
+import type { EndpointConfig, JobConfig, ServeJobConfig, SshConnection, XreplConfig } from './config-types.js';
 
 /**
  * Parses and validates a configuration file's text. Throws {@link ConfigFileError} listing every
@@ -125,6 +125,10 @@ function semanticProblems(file: ConfigFile): ConfigProblem[] {
     const earlier = firstIndexOfName.get(job.name);
     if (earlier !== undefined) add(at('name'), `duplicate job name; jobs[${earlier}] already uses it`);
     else firstIndexOfName.set(job.name, index);
+    if (isServeJob(job)) {
+      serveJobProblems(job, at, add);
+      return;
+    }
 
     if (job.type === 'local') {
       if (job.connect !== undefined) add(at('connect'), 'a local job runs on this machine; connect is only for push and pull jobs');
@@ -168,6 +172,25 @@ function semanticProblems(file: ConfigFile): ConfigProblem[] {
     collect(add, () => keepRulesFromConfig(job.pruning.keep_receiver, at('pruning', 'keep_receiver')));
   });
   return problems;
+}
+
+function isServeJob(job: AnyJobEntry): job is ServeJobEntry {
+  return job.type === 'sink' || job.type === 'source';
+}
+
+// A sink's root and floor, a source's filter: what `xrepl serve` needs to be right before it serves.
+function serveJobProblems(job: ServeJobEntry, at: (...keys: PropertyKey[]) => string, add: (path: string, message: string) => void): void {
+  if (job.type === 'source') {
+    if (Object.keys(job.filesystems).length === 0) add(at('filesystems'), 'expected at least one pattern, e.g. { "tank/data<": true }');
+    collect(add, () => filesystemFilter(job.filesystems, { configPath: at('filesystems') }));
+    return;
+  }
+  const rootProblem = datasetNameProblem(job.root_fs, 'filesystem');
+  if (rootProblem !== undefined) add(at('root_fs'), `expected a filesystem name: ${JSON.stringify(job.root_fs)} ${rootProblem}`);
+  if (job.retention_floor !== undefined && job.append_only === true) {
+    add(at('retention_floor'), 'append_only: true already keeps every snapshot; give either retention_floor or append_only');
+  }
+  if (job.retention_floor !== undefined) collect(add, () => keepRulesFromConfig(job.retention_floor ?? [], at('retention_floor')));
 }
 
 const loopbackHost = /^(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
@@ -233,7 +256,9 @@ function resolve(file: ConfigFile, source: string): XreplConfig {
       control: global.control === undefined ? undefined : { socketPath: global.control.socket_path },
     },
     memoryPools: file.memory_pools ?? {},
-    jobs: file.jobs.map(resolveJob),
+    // Each job keeps its index in the file, so messages about it point at the right entry.
+    jobs: file.jobs.flatMap((job, index) => (isServeJob(job) ? [] : [resolveJob(job, index)])),
+    serveJobs: file.jobs.flatMap((job, index) => (isServeJob(job) ? [resolveServeJob(job, index)] : [])),
   };
 }
 
@@ -241,6 +266,12 @@ function parseListen(listen: string): { host: string; port: number } {
   const colon = listen.lastIndexOf(':');
   const host = listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
   return { host: host === '' ? '0.0.0.0' : host, port: Number(listen.slice(colon + 1)) };
+}
+
+function resolveServeJob(job: ServeJobEntry, index: number): ServeJobConfig {
+  if (job.type === 'source') return { index, name: job.name, type: 'source', filesystems: job.filesystems };
+  const floor = job.append_only === true ? ('all' as const) : job.retention_floor;
+  return { index, name: job.name, type: 'sink', rootFs: job.root_fs, floor };
 }
 
 function resolveJob(job: JobEntry, index: number): JobConfig {
@@ -253,10 +284,11 @@ function resolveJob(job: JobEntry, index: number): JobConfig {
           port: job.connect.port,
           identityFile: job.connect.identity_file,
           options: job.connect.options,
-          zfsPath: job.connect.zfs_path,
+          zfsPath: job.connect.type === 'ssh' ? job.connect.zfs_path : undefined,
         };
   const local: EndpointConfig = { type: 'zfs', transport: 'local' };
-  const remote: EndpointConfig = ssh === undefined ? local : { type: 'zfs', transport: 'ssh', ssh };
+  const remote: EndpointConfig =
+    ssh === undefined ? local : job.connect?.type === 'ssh+stdinserver' ? { type: 'xrepl', ssh } : { type: 'zfs', transport: 'ssh', ssh };
   const side = (entry: JobEntry['sender']): EndpointConfig =>
     entry === undefined || entry.type === 'zfs' ? local : { type: 'memory', pool: entry.pool };
   const sender = job.type === 'pull' ? remote : job.type === 'push' ? local : side(job.sender);
