@@ -100,6 +100,9 @@ const rules: readonly Rule[] = [
   { pattern: /snapshot is cloned|has dependent clones/i, kind: 'snapshot-cloned', hint: 'a clone depends on this snapshot: destroy the clone or `zfs promote` it, or keep the snapshot' },
   // libzfs_util.c zfs_standard_error EAGAIN, zpool_standard_error: "pool I/O is currently suspended".
   { pattern: /I\/O is currently suspended|pool I\/O is suspended/i, kind: 'pool-suspended', hint: 'the pool stopped I/O after device failures: check `zpool status` and run `zpool clear <pool>` once the devices are back' },
+  // OpenZFS 2.3 names a hold outright ("cannot destroy snapshot %s: it's being held. Run 'zfs holds
+  // -r %s' to see holders."); 2.1 says only "dataset is busy", and the destroy then counts userrefs.
+  { pattern: /it's being held/i, kind: 'snapshot-held', hint: 'release the user holds (`zfs holds` lists them) or let the keep rules keep it' },
   { pattern: /dataset is busy|pool is busy|resource busy|target is busy|device busy/i, kind: 'dataset-busy' },
   { pattern: /does not match incremental source|incremental source .* is not earlier/i, kind: 'incremental-base-mismatch' },
   {

@@ -30,7 +30,9 @@ jobs:
     type: local
     sender: { type: memory, pool: src }
     receiver: { type: memory, pool: dst }
-    filesystems: { "tank<": true, "tank/data/tmp<": false }
+    # Not "tank<": the receiver's backup/tank/tank holds an older replica (tank/old) and is no
+    # placeholder of xrepl's, so a full receive of tank onto it is refused (never overwritten).
+    filesystems: { "tank/data<": true, "tank/data/tmp<": false, "tank/home<": true, "tank/old<": true }
     root_fs: backup/tank
     snapshotting: { type: periodic, prefix: xrepl_, interval: 10m }
     pruning:

@@ -52,6 +52,7 @@ describeWithZfs('zfs endpoint over ssh', () => {
       const fs = `${base}/with space`;
       await sh('zfs', 'create', '-p', fs);
       const root = `${pools.pool('dst')}/pulled`;
+      await sh('zfs', 'create', root);
       const sender = createZfsEndpoint({ role: 'sender', transport: sshTransport(), filter: { matches: (p) => isSameOrBelow(p, base) }, roots: [base] });
       expect(sender.name).toContain('ssh:');
       const receiver = createZfsEndpoint({ role: 'receiver', rootFs: root });
@@ -64,6 +65,7 @@ describeWithZfs('zfs endpoint over ssh', () => {
       const fs = `${base}/a`;
       await sh('zfs', 'create', '-p', fs);
       const root = `${pools.pool('dst')}/pushed`;
+      await sh('zfs', 'create', root);
       const sender = createZfsEndpoint({ role: 'sender', filter: { matches: (p) => isSameOrBelow(p, base) }, roots: [base] });
       const receiver = createZfsEndpoint({ role: 'receiver', transport: sshTransport(), rootFs: root });
       await replicateOnce(sender, receiver, fs, `${root}/${fs}`);

@@ -168,11 +168,13 @@ describeWithZfs('real transfers between zfs-fuse pools', () => {
     await expectSameFiles(fs, 's1');
   });
 
-  it('a full receive replaces an empty leftover filesystem (no snapshots), but never one with snapshots', async () => {
+  it('a full receive replaces the placeholder an interrupted receive leaves (no snapshots), but never one with snapshots', async () => {
     const fs = await makeFilesystem('leftover', 1);
     const s1 = await newestOf(fs);
-    // What an interrupted receive can leave on zfs-fuse: the filesystem, empty, without snapshots.
-    await sh('zfs', 'create', '-p', `${root}/${fs}`);
+    // What an interrupted full receive leaves on zfs-fuse: the target xrepl made as a placeholder first.
+    const parent = `${root}/${fs}`.slice(0, `${root}/${fs}`.lastIndexOf('/'));
+    await sh('zfs', 'create', '-p', parent);
+    await sh('zfs', 'create', '-o', 'canmount=off', '-o', 'xrepl:placeholder=on', `${root}/${fs}`);
     await transfer(fs, s1);
     await expectSameFiles(fs, 's1');
     // Now it holds a replicated snapshot: another full receive must be refused.

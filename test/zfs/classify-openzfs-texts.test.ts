@@ -31,6 +31,8 @@ describe('OpenZFS error texts', () => {
     ["cannot open 'p/f': pool I/O is currently suspended\n", ['get', 'guid', 'p/f'], 'pool-suspended', 'permanent'],
     // EBUSY, and umount's words when destroy unmounts.
     ["cannot destroy 'p/f@s': dataset is busy\n", ['destroy', 'p/f@s'], 'dataset-busy', 'transient'],
+    // OpenZFS 2.3.2, recorded in the test VM: a held snapshot is named as such, not merely busy.
+    ["cannot destroy snapshot m/h@s1: it's being held. Run 'zfs holds -r m/h@s1' to see holders.\n", ['destroy', 'm/h@s1'], 'snapshot-held', 'permanent'],
     ["cannot destroy 'p/f@s': pool or dataset is busy\n", ['destroy', 'p/f@s'], 'dataset-busy', 'transient'],
     ['umount: /p/f: target is busy.\ncannot unmount \'/p/f\': umount failed\n', ['destroy', 'p/f'], 'dataset-busy', 'transient'],
     // recv_read, EZFS_BADSTREAM.
