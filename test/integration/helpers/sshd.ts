@@ -70,13 +70,20 @@ function keygen(file: string): void {
 }
 
 /** Starts sshd on 127.0.0.1 with keys made for this run; resolves once it accepts connections. */
-export async function startTestSshd(): Promise<TestSshd> {
+/** Options of {@link startTestSshd}. */
+export interface TestSshdOptions {
+  /** authorized_keys options before the client key, e.g. `command="...",restrict` for a forced command. */
+  keyOptions?: string | undefined;
+}
+
+export async function startTestSshd(start: TestSshdOptions = {}): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), 'xrepl-sshd-'));
   const hostKey = join(dir, 'host_key');
   const clientKey = join(dir, 'client_key');
   keygen(hostKey);
   keygen(clientKey);
-  await writeFile(join(dir, 'authorized_keys'), await readFile(`${clientKey}.pub`), { mode: 0o600 });
+  const prefix = start.keyOptions !== undefined ? `${start.keyOptions} ` : '';
+  await writeFile(join(dir, 'authorized_keys'), `${prefix}${await readFile(`${clientKey}.pub`, 'utf8')}`, { mode: 0o600 });
   const port = await freePort();
   const config = [
     `ListenAddress 127.0.0.1:${port}`,
@@ -122,7 +129,8 @@ export async function startTestSshd(): Promise<TestSshd> {
       encoding: 'utf8',
       timeout: 10_000,
     });
-    if (probe.status === 0) return sshd;
+    // With a forced command the probe runs that command instead of `true`; a login is what counts.
+    if (probe.status === 0 || (start.keyOptions !== undefined && !/Permission denied|Connection refused/.test(probe.stderr))) return sshd;
     await sleep(100);
   }
   await sshd.stop();
