@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, it } from 'vitest';
+import { describe, it, vi } from 'vitest';
 import { createSshTransport } from '../../../src/transport/ssh-transport.js';
 import type { Transport } from '../../../src/transport/transport.js';
 
@@ -105,6 +105,8 @@ export function q(word: string): string {
  * version has none, failing instead under XREPL_REQUIRE_OPENZFS=1.
  */
 export function describeOnOpenZfs(name: string, body: (vm: () => OpenZfsVm, version: OpenZfsVersion) => void): void {
+  // Under software emulation one zfs command takes a tenth of a second and a CLI run tens of seconds.
+  vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
   let vms: Map<OpenZfsVersion, OpenZfsVm>;
   try {
     vms = announcedVms();
