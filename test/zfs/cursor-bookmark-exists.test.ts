@@ -22,7 +22,7 @@ describe('moving a bookmark cursor onto a bookmark that exists', () => {
     // The text OpenZFS 2.1.11 printed for `zfs bookmark p1/src@s1 p1/src#b1` run twice.
     await writeFile(zfs, `#!/bin/sh\n[ "$1" = bookmark ] && { echo "cannot create bookmark '$3': bookmark exists" >&2; exit 1; }\nexit 0\n`);
     await chmod(zfs, 0o755);
-    const features = featuresFromUsage(readFixture('openzfs-usage.txt'), ['zfs']);
+    const features = featuresFromUsage(readFixture('openzfs-2.1-usage.txt'), ['zfs']);
     const ctx: ZfsContext = { transport: createLocalTransport({ zfsPath: zfs }), features: async () => features, roots: [] };
     const version = { type: 'snapshot' as const, name: 's1', guid: 42n, createTxg: 1n, creation: new Date(0) };
     await expect(setReplicationCursor(ctx, 'p1/src', version, 'job', new AbortController().signal, undefined, true)).resolves.toBeUndefined();

@@ -21,7 +21,7 @@ let dir: string;
 async function fakeZfs(name: string, zpoolBody: string): Promise<string> {
   const folder = join(dir, name);
   await import('node:fs/promises').then((fs) => fs.mkdir(folder));
-  const usage = fileURLToPath(new URL('./fixtures/openzfs-usage.txt', import.meta.url));
+  const usage = fileURLToPath(new URL('./fixtures/openzfs-2.1-usage.txt', import.meta.url));
   await copyFile(usage, join(folder, 'usage.txt'));
   await writeFile(join(folder, 'zfs'), `#!/bin/sh\ntail -n +2 '${join(folder, 'usage.txt')}' >&2\nexit 2\n`);
   await writeFile(join(folder, 'zpool'), `#!/bin/sh\n${zpoolBody}\n`);
@@ -48,7 +48,7 @@ describe('pool features', () => {
   });
 
   it('resumable receive and bookmark cursors only where every pool of the endpoint has the feature', () => {
-    const binary = featuresFromUsage(readFixture('openzfs-usage.txt'), ['zfs']);
+    const binary = featuresFromUsage(readFixture('openzfs-2.1-usage.txt'), ['zfs']);
     expect(binary.bookmarks && binary.resumableReceive).toBe(true);
     const pools = parsePoolFeatures(GET_2_1);
     expect(narrowToPools(binary, new Map([['p1', pools.get('p1')!]]))).toMatchObject({ bookmarks: true, resumableReceive: true });

@@ -34,7 +34,7 @@ describe('bookmark cursor moves', () => {
     const listing = [`tank/fs#${olderCursor.name}\t${older.guid}\t10\t1795685400`, 'tank/fs#manual\t99\t5\t1795685000'].join('\\n');
     await writeFile(zfs, `#!/bin/sh\necho "$*" >> '${log}'\nif [ "$1" = list ]; then printf '${listing}\\n'; fi\nexit 0\n`);
     await chmod(zfs, 0o755);
-    const features = featuresFromUsage(readFixture('openzfs-usage.txt'), ['zfs']);
+    const features = featuresFromUsage(readFixture('openzfs-2.1-usage.txt'), ['zfs']);
     ctx = { transport: createLocalTransport({ zfsPath: zfs }), features: async () => features, roots: ['tank'] };
   });
 

@@ -7,7 +7,7 @@ import { featuresFromUsage, type ZfsFeatures } from '../../src/zfs/zfs-features.
 import { createSnapshots, destroySnapshots } from '../../src/zfs/snapshots.js';
 import { readFixture } from './read-fixture.js';
 
-const openzfs = featuresFromUsage(readFixture('openzfs-usage.txt'), ['zfs']);
+const openzfs = featuresFromUsage(readFixture('openzfs-2.1-usage.txt'), ['zfs']);
 const zfsFuse = featuresFromUsage(readFixture('zfs-fuse-usage.txt'), ['zfs']);
 const live = (): AbortSignal => new AbortController().signal;
 

@@ -19,7 +19,7 @@ describe('featuresFromUsage', () => {
   });
 
   it('reads OpenZFS 2.2 (reconstructed usage): every feature present', () => {
-    expect(featuresFromUsage(readFixture('openzfs-usage.txt'), ['zfs'])).toEqual({
+    expect(featuresFromUsage(readFixture('openzfs-2.1-usage.txt'), ['zfs'])).toEqual({
       sendEstimate: true,
       bookmarks: true,
       resumableReceive: true,
