@@ -5,8 +5,8 @@ import { problemFrom, type Problem } from '../src/replication/problem.js';
 import { retryDelay } from '../src/replication/retry-policy.js';
 import type { RetryPolicy } from '../src/runner/job-options.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
-import { advanceProgress, NO_PROGRESS, PROGRESS_SINK_ID, type ProgressRecord } from './progress.js';
-import { REPLICATION_SLOTS_ID, type SlotReleasedEvent } from './slot-release.js';
+import { ERROR_TAG, madeProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
+import type { SlotReleasedEvent } from './slot-release.js';
 
 /** What the replication machine hands a filesystem machine: one attempt at the remaining steps. */
 export interface FilesystemMachineInput {
@@ -151,22 +151,18 @@ export const filesystemMachine = setup({
     isRetryableErrorWithCursorBehind: ({ context }, params: { error: unknown }) => isRetryable(context, params.error) && cursorBehind(context),
   },
   actions: {
-    madeProgress: enqueueActions(({ context, enqueue, system }) => {
-      enqueue.assign({ progress: advanceProgress(context.progress, context.now()) });
-      const sink = system.get(PROGRESS_SINK_ID);
-      if (sink) enqueue.sendTo(sink, { type: 'progress.made' });
-    }),
+    madeProgress: madeProgress(),
     recordBytes: assign({
       steps: ({ context }, params: { bytes: number }) => updateStep(context.steps, nextToTransfer(context.steps), { bytes: params.bytes }),
     }),
     markReceived: assign({
       steps: ({ context }) => updateStep(context.steps, nextToTransfer(context.steps), { received: true, resumeToken: undefined }),
     }),
-    releaseSlotAfterLastTransfer: enqueueActions(({ context, enqueue, system }) => {
-      if (!context.steps.every((s) => s.received || s.done)) return;
-      const slots = system.get(REPLICATION_SLOTS_ID);
-      const released: SlotReleasedEvent = { type: 'filesystem.transferred', path: context.path };
-      if (slots) enqueue.sendTo(slots, released);
+    // The parent is the replication machine that holds the slot (see slot-release.ts); XState's
+    // sendParent throws without one, so a machine run on its own keeps its slot.
+    releaseSlotAfterLastTransfer: enqueueActions(({ context, enqueue, self }) => {
+      if (!context.steps.every((s) => s.received || s.done) || self._parent === undefined) return;
+      enqueue.sendParent({ type: 'filesystem.transferred', path: context.path } satisfies SlotReleasedEvent);
     }),
     markSavedSteps: assign(({ context }) => {
       const saved = newestOnReceiver(context.steps);
@@ -224,14 +220,16 @@ export const filesystemMachine = setup({
         choosing: {
           description: 'Picks what the current step still needs.',
           always: [
-            { guard: 'allStepsDone', target: '#filesystem.completed', actions: ['recordCompleted', 'madeProgress'] },
-            { guard: 'hasStepToTransfer', target: 'transferring', actions: 'madeProgress' },
-            { target: 'settingCursor', actions: 'madeProgress' },
+            // Choosing does no work: the transfer or cursor move that led here recorded it.
+            { guard: 'allStepsDone', target: '#filesystem.completed', actions: 'recordCompleted' },
+            { guard: 'hasStepToTransfer', target: 'transferring' },
+            { target: 'settingCursor' },
           ],
         },
         transferring: {
           description: "Streams the step's snapshot from the sender into the receiver, counting bytes.",
           invoke: {
+            id: 'transfer',
             src: 'transfer',
             input: ({ context }) => {
               const step = context.steps[nextToTransfer(context.steps)];
@@ -240,12 +238,13 @@ export const filesystemMachine = setup({
             },
             onDone: { target: 'choosing', actions: ['markReceived', 'releaseSlotAfterLastTransfer', 'madeProgress'] },
             // Every failure first records how the attempt ends, then saves the cursor where the
-            // receiver got further than the cursor (see savingCursor), else ends at once.
+            // receiver got further than the cursor (see savingCursor), else ends at once. A failure
+            // is no progress: only the cursor move, once done, is.
             onError: [
               {
                 guard: { type: 'isStalePlanErrorWithCursorBehind', params: ({ event }) => ({ error: event.error }) },
                 target: '#filesystem.savingCursor',
-                actions: [{ type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: true }) }, 'madeProgress'],
+                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: true }) },
               },
               {
                 guard: { type: 'isStalePlanError', params: ({ event }) => ({ error: event.error }) },
@@ -255,7 +254,7 @@ export const filesystemMachine = setup({
               {
                 guard: { type: 'isRetryableErrorWithCursorBehind', params: ({ event }) => ({ error: event.error }) },
                 target: '#filesystem.savingCursor',
-                actions: [{ type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) }, 'madeProgress'],
+                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) },
               },
               {
                 guard: { type: 'isRetryableError', params: ({ event }) => ({ error: event.error }) },
@@ -265,7 +264,7 @@ export const filesystemMachine = setup({
               {
                 guard: 'isCursorBehind',
                 target: '#filesystem.savingCursor',
-                actions: [{ type: 'recordFailure', params: ({ event }) => ({ error: event.error }) }, 'madeProgress'],
+                actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
               },
               {
                 target: '#filesystem.permanentError',
@@ -282,6 +281,7 @@ export const filesystemMachine = setup({
         settingCursor: {
           description: "Every step is received: moves the sender's replication cursor to the newest one.",
           invoke: {
+            id: 'setCursor',
             src: 'setCursor',
             input: ({ context }) => {
               const step = context.steps.at(-1);
@@ -306,8 +306,9 @@ export const filesystemMachine = setup({
     },
     savingCursor: {
       description:
-        "A transfer failed after the receiver got further than the cursor: moves the cursor to the newest snapshot the receiver has, then ends as the failure decided. Entering it is progress: it happens at most once per attempt (afterwards the cursor is not behind), so it cannot keep a stuck run alive.",
+        "A transfer failed after the receiver got further than the cursor: moves the cursor to the newest snapshot the receiver has, then ends as the failure decided. The failure that led here is no progress; the cursor move, once done, is (the sender's pruner may now destroy what it replaced).",
       invoke: {
+        id: 'saveCursor',
         src: 'setCursor',
         input: ({ context }) => {
           const target = newestOnReceiver(context.steps);
@@ -315,8 +316,8 @@ export const filesystemMachine = setup({
           return { path: context.path, version: target.version, jobId: context.jobId, previous: context.cursor };
         },
         onDone: [
-          { guard: 'willRetry', target: 'retryWait', actions: 'markSavedSteps' },
-          { target: 'permanentError', actions: 'markSavedSteps' },
+          { guard: 'willRetry', target: 'retryWait', actions: ['markSavedSteps', 'madeProgress'] },
+          { target: 'permanentError', actions: ['markSavedSteps', 'madeProgress'] },
         ],
         // The transfer's failure is what the attempt reports; received steps stay received, so the
         // next attempt moves the cursor again.
@@ -326,9 +327,10 @@ export const filesystemMachine = setup({
     retryWait: {
       description: 'The attempt failed in a way a later attempt may fix; the replication queue schedules it.',
       type: 'final',
+      tags: [ERROR_TAG],
     },
     completed: { description: 'Every step is on the receiver and the cursor is moved.', type: 'final' },
-    permanentError: { description: 'The attempt failed and retrying cannot help.', type: 'final' },
+    permanentError: { description: 'The attempt failed and retrying cannot help.', type: 'final', tags: [ERROR_TAG] },
   },
   output: ({ context }) => ({
     path: context.path,

@@ -2,10 +2,9 @@ import { assign, raise, sendTo, setup } from 'xstate';
 import { errorMessage } from '../src/domain/errors.js';
 import { receivedByFilesystem } from '../src/pruner/received-by-filesystem.js';
 import { permanentProblem, type Problem } from '../src/replication/problem.js';
-import { advanceProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
+import { ERROR_TAG, madeProgress, NO_PROGRESS, WAIT_TAG, type ProgressRecord } from './progress.js';
 import { prunerMachine, type PrunerMachineInput, type PrunerMachineOutput } from './pruner.js';
 import { replicationMachine, type ReplicationMachineInput, type ReplicationMachineOutput } from './replication.js';
-import { REPLICATION_SLOTS_ID } from './slot-release.js';
 
 /** Input of a job: its parts' inputs, its interval and its watchdog. */
 export interface JobMachineInput {
@@ -92,8 +91,8 @@ export const jobMachine = setup({
     hasInterval: ({ context }) => context.intervalMs !== undefined,
   },
   actions: {
-    // The job is the progress sink: it only counts here; the watchdog region hears children directly.
-    madeProgress: assign({ progress: ({ context }) => advanceProgress(context.progress, context.now()) }),
+    // The job counts what its parts did; its watchdog region hears their `progress.made` directly.
+    madeProgress: madeProgress(),
     armWatchdog: raise({ type: 'watchdog.arm' }),
     disarmWatchdog: raise({ type: 'watchdog.disarm' }),
     expireWatchdog: raise({ type: 'watchdog.expired' }),
@@ -157,19 +156,20 @@ export const jobMachine = setup({
           description: 'Waiting for the interval or a wakeup.',
           entry: 'disarmWatchdog',
           initial: 'choosing',
-          on: { wakeup: { target: 'replicating', actions: ['startInvocation', 'madeProgress'] } },
+          on: { wakeup: { target: 'replicating', actions: 'startInvocation' } },
           states: {
             choosing: {
               description: 'A wakeup that came while busy starts the next invocation at once.',
               always: [
-                { guard: 'hasWakeupPending', target: '#job.work.replicating', actions: ['startInvocation', 'madeProgress'] },
-                { guard: 'hasInterval', target: 'scheduled', actions: ['scheduleInterval', 'madeProgress'] },
-                { target: 'manual', actions: 'madeProgress' },
+                { guard: 'hasWakeupPending', target: '#job.work.replicating', actions: 'startInvocation' },
+                { guard: 'hasInterval', target: 'scheduled', actions: 'scheduleInterval' },
+                { target: 'manual' },
               ],
             },
             scheduled: {
               description: 'Waiting for the interval to pass.',
-              after: { jobInterval: { target: '#job.work.replicating', actions: ['startInvocation', 'madeProgress'] } },
+              tags: [WAIT_TAG],
+              after: { jobInterval: { target: '#job.work.replicating', actions: 'startInvocation' } },
             },
             manual: { description: 'Runs only on wakeup.' },
           },
@@ -179,7 +179,6 @@ export const jobMachine = setup({
           entry: 'armWatchdog',
           invoke: {
             id: 'replication',
-            systemId: REPLICATION_SLOTS_ID,
             src: 'replication',
             input: ({ context }) => context.replication,
             onDone: {
@@ -188,7 +187,7 @@ export const jobMachine = setup({
             },
             onError: {
               target: 'pruningSender',
-              actions: [{ type: 'recordCrash', params: ({ event }) => ({ part: 'replication' as const, error: event.error }) }, 'madeProgress'],
+              actions: { type: 'recordCrash', params: ({ event }) => ({ part: 'replication' as const, error: event.error }) },
             },
           },
           on: {
@@ -202,7 +201,7 @@ export const jobMachine = setup({
               ],
             },
             wakeup: { actions: ['rememberWakeup', sendTo('replication', { type: 'wakeup' as const })] },
-            reset: { target: 'idle', actions: ['recordReset', 'finishInvocation', 'madeProgress'] },
+            reset: { target: 'idle', actions: ['recordReset', 'finishInvocation'] },
           },
         },
         pruningSender: {
@@ -219,7 +218,7 @@ export const jobMachine = setup({
             },
             onError: {
               target: 'pruningReceiver',
-              actions: [{ type: 'recordCrash', params: ({ event }) => ({ part: 'pruneSender' as const, error: event.error }) }, 'madeProgress'],
+              actions: { type: 'recordCrash', params: ({ event }) => ({ part: 'pruneSender' as const, error: event.error }) },
             },
           },
           on: {
@@ -233,7 +232,7 @@ export const jobMachine = setup({
               ],
             },
             wakeup: { actions: 'rememberWakeup' },
-            reset: { target: 'idle', actions: ['recordReset', 'finishInvocation', 'madeProgress'] },
+            reset: { target: 'idle', actions: ['recordReset', 'finishInvocation'] },
           },
         },
         pruningReceiver: {
@@ -252,7 +251,6 @@ export const jobMachine = setup({
               actions: [
                 { type: 'recordCrash', params: ({ event }) => ({ part: 'pruneReceiver' as const, error: event.error }) },
                 'finishInvocation',
-                'madeProgress',
               ],
             },
           },
@@ -267,7 +265,7 @@ export const jobMachine = setup({
               ],
             },
             wakeup: { actions: 'rememberWakeup' },
-            reset: { target: 'idle', actions: ['recordReset', 'finishInvocation', 'madeProgress'] },
+            reset: { target: 'idle', actions: ['recordReset', 'finishInvocation'] },
           },
         },
       },
@@ -278,23 +276,24 @@ export const jobMachine = setup({
       states: {
         disarmed: {
           description: 'Nothing runs.',
-          on: { 'watchdog.arm': { target: 'armed', actions: 'madeProgress' } },
+          on: { 'watchdog.arm': { target: 'armed' } },
         },
         armed: {
           description: 'A part runs; every progress report restarts the timer.',
           after: { watchdogTimeout: { target: 'expired', actions: 'expireWatchdog' } },
           on: {
             'progress.made': { target: 'armed', reenter: true, actions: 'madeProgress' },
-            'watchdog.arm': { target: 'armed', reenter: true, actions: 'madeProgress' },
-            'watchdog.disarm': { target: 'disarmed', actions: 'madeProgress' },
+            'watchdog.arm': { target: 'armed', reenter: true },
+            'watchdog.disarm': { target: 'disarmed' },
           },
         },
         expired: {
           description: 'The timer ran out and the running part was told to cancel.',
+          tags: [ERROR_TAG],
           on: {
             'progress.made': { target: 'armed', actions: 'madeProgress' },
-            'watchdog.arm': { target: 'armed', actions: 'madeProgress' },
-            'watchdog.disarm': { target: 'disarmed', actions: 'madeProgress' },
+            'watchdog.arm': { target: 'armed' },
+            'watchdog.disarm': { target: 'disarmed' },
           },
         },
       },

@@ -3,11 +3,12 @@ import type { FilesystemVersion } from '../src/domain/version.js';
 import type { ListPruneStateInput } from '../src/pruner/list-prune-state.js';
 import type { KeepRule } from '../src/pruning/keep-rule.js';
 import { planPruneSide, type PruneFilesystemPlan, type PruneListing, type PruneSide } from '../src/pruner/plan-prune-side.js';
+import { cancellationProblem } from '../src/replication/cancellation.js';
 import { permanentProblem, problemFrom, type Problem } from '../src/replication/problem.js';
 import { retryDelay } from '../src/replication/retry-policy.js';
 import type { RetryPolicy } from '../src/runner/job-options.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
-import { advanceProgress, NO_PROGRESS, PROGRESS_SINK_ID, type ProgressRecord } from './progress.js';
+import { ERROR_TAG, madeProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
 
 /** Input of a pruner run on one side. */
 export interface PrunerMachineInput {
@@ -119,11 +120,7 @@ export const prunerMachine = setup({
     destroyedSomething: ({ event }) => event.type === 'destroy.reported' && event.results.some((r) => !r.problem),
   },
   actions: {
-    madeProgress: enqueueActions(({ context, enqueue, system }) => {
-      enqueue.assign({ progress: advanceProgress(context.progress, context.now()) });
-      const sink = system.get(PROGRESS_SINK_ID);
-      if (sink) enqueue.sendTo(sink, { type: 'progress.made' });
-    }),
+    madeProgress: madeProgress(),
     recordPlan: assign(({ context }, params: { listing: PruneListing }) => ({
       filesystems: planPruneSide(params.listing, context.rules, context.side, context.jobId, context.now()),
       attempts: 0,
@@ -175,7 +172,8 @@ export const prunerMachine = setup({
       ),
     })),
     recordCancellation: assign(({ context }, params: { reason: string }) => ({
-      problem: permanentProblem('cancelled', `pruning cancelled: ${params.reason}`, context.now()),
+      // A cancel in planWait or execWait keeps what was being retried.
+      problem: cancellationProblem('pruning', params.reason, context.now(), context.problem ?? context.filesystems.find((f) => f.pending.length > 0 && f.problem)?.problem),
       sleepUntil: undefined,
     })),
     markDone: assign({ outcome: 'done' as const }),
@@ -204,8 +202,9 @@ export const prunerMachine = setup({
     plan: {
       description: 'Lists the side (versions, holds and cursors) and applies the keep rules.',
       // No rules destroy nothing: then there is nothing to list either.
-      always: { guard: 'hasNoRules', target: 'done', actions: 'madeProgress' },
+      always: { guard: 'hasNoRules', target: 'done' },
       invoke: {
+        id: 'listPruneState',
         src: 'listPruneState',
         input: ({ context }) => ({ side: context.side, jobId: context.jobId, received: context.received }),
         onDone: {
@@ -223,8 +222,9 @@ export const prunerMachine = setup({
       },
     },
     planWait: {
-      description: 'Listing failed in a way that may pass; waits until sleepUntil.',
-      after: { pruneRetry: { target: 'plan', actions: 'madeProgress' } },
+      description: 'Listing failed in a way that may pass; waits until sleepUntil. Retrying is no progress.',
+      tags: [ERROR_TAG],
+      after: { pruneRetry: { target: 'plan' } },
     },
     exec: {
       description: 'Destroys the planned snapshots, filesystem by filesystem.',
@@ -233,13 +233,15 @@ export const prunerMachine = setup({
         checking: {
           description: 'An empty destroy list sends nothing.',
           always: [
-            { guard: 'hasNothingToDestroy', target: '#pruner.done', actions: 'madeProgress' },
-            { target: 'destroying', actions: 'madeProgress' },
+            // The plan that led here recorded its progress; checking does no work.
+            { guard: 'hasNothingToDestroy', target: '#pruner.done' },
+            { target: 'destroying' },
           ],
         },
         destroying: {
           description: 'The endpoint destroys the pending snapshots in batches; each batch reports on its own and is progress when it destroyed something.',
           invoke: {
+            id: 'destroySnapshots',
             src: 'destroySnapshots',
             input: ({ context }) => ({
               side: context.side,
@@ -272,11 +274,12 @@ export const prunerMachine = setup({
       },
     },
     execWait: {
-      description: 'Some destroys failed in a way that may pass (a busy dataset); waits until sleepUntil.',
-      after: { pruneRetry: { target: 'exec', actions: 'madeProgress' } },
+      description: 'Some destroys failed in a way that may pass (a busy dataset); waits until sleepUntil. Retrying is no progress.',
+      tags: [ERROR_TAG],
+      after: { pruneRetry: { target: 'exec' } },
     },
     done: { description: 'Every filesystem is pruned or has its own problem.', type: 'final', entry: 'markDone' },
-    errPerm: { description: 'Listing failed for good, or the pruner was cancelled.', type: 'final', entry: 'markFailed' },
+    errPerm: { description: 'Listing failed for good, or the pruner was cancelled.', type: 'final', tags: [ERROR_TAG], entry: 'markFailed' },
   },
   output: ({ context }) => ({
     side: context.side,

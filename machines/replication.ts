@@ -6,13 +6,14 @@ import { EntryTable } from '../src/replication/entry-table.js';
 import type { FilesystemEntry, PlannedStep } from '../src/replication/filesystem-entry.js';
 import { nextStepDate } from '../src/replication/filesystem-entry.js';
 import { planFilesystems } from '../src/replication/plan-filesystems.js';
-import { permanentProblem, problemFrom, type Problem } from '../src/replication/problem.js';
+import { cancellationProblem, lastRetriedError } from '../src/replication/cancellation.js';
+import { problemFrom, type Problem } from '../src/replication/problem.js';
 import { addWaiting, createQueue, earliestRetry, takeNext, type QueueState } from '../src/replication/queue.js';
 import { retryDelay } from '../src/replication/retry-policy.js';
 import type { InitialReplicationPolicy, RetryPolicy } from '../src/runner/job-options.js';
 import { filesystemMachine, type FilesystemMachineOutput } from './filesystem.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
-import { advanceProgress, NO_PROGRESS, PROGRESS_SINK_ID, type ProgressRecord } from './progress.js';
+import { ERROR_TAG, madeProgress, NO_PROGRESS, WAIT_TAG, type ProgressMadeEvent, type ProgressRecord } from './progress.js';
 import type { SlotReleasedEvent } from './slot-release.js';
 
 /** Which endpoint a listing actor talks to. */
@@ -67,6 +68,7 @@ export type ReplicationEvent =
   | { type: 'cancel'; reason: string }
   | EstimateReportedEvent
   | SlotReleasedEvent
+  | ProgressMadeEvent
   | DoneActorEvent<FilesystemMachineOutput, string>
   | ErrorActorEvent<unknown, string>;
 
@@ -191,6 +193,7 @@ const replicationSetup = setup({
     isRetryablePlanningError: ({ context }, params: { error: unknown }) =>
       problemFrom(params.error, 0).errorClass === 'transient' && context.planningAttempts < context.retry.maxAttempts,
     hasNoEstimates: ({ context }) => context.pendingEstimates === 0,
+    hasListing: ({ context }, params: { side: Side }) => (params.side === 'sender' ? context.senderListing : context.receiverListing) !== undefined,
     isWorkDone: ({ context }) =>
       context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length === 0 && !replanCandidates(context),
     mustReplan: ({ context }) =>
@@ -201,11 +204,7 @@ const replicationSetup = setup({
       event.type.startsWith(DONE_PREFIX) && (event as DoneActorEvent<FilesystemMachineOutput>).output.status === 'completed',
   },
   actions: {
-    madeProgress: enqueueActions(({ context, enqueue, system }) => {
-      enqueue.assign({ progress: advanceProgress(context.progress, context.now()) });
-      const sink = system.get(PROGRESS_SINK_ID);
-      if (sink) enqueue.sendTo(sink, { type: 'progress.made' });
-    }),
+    madeProgress: madeProgress(),
     startPlanning: assign(({ context }) => ({
       planningAttempts: context.planningAttempts + 1,
       problem: undefined,
@@ -362,7 +361,8 @@ const replicationSetup = setup({
       return { entries, sleepUntil: undefined };
     }),
     recordCancellation: assign(({ context, self }, params: { reason: string }) => {
-      const problem = permanentProblem('cancelled', `replication cancelled: ${params.reason}`, context.now());
+      const now = context.now();
+      const problem = cancellationProblem('replication', params.reason, now, lastRetriedError(context.problem, context.entries.toArray()));
       // The children stop with this run; their filesystems end cancelled, not forever active, and
       // keep what their steps had done (bytes so far, steps received), not the plan they started from.
       const children = self.getSnapshot().children;
@@ -374,7 +374,11 @@ const replicationSetup = setup({
         ? EntryTable.from(
             context.entries
               .toArray()
-              .map((e) => (e.status === 'active' ? { ...e, steps: stepsSoFar(e), status: 'permanentError' as const, problem: { ...problem, dataset: e.path } } : e)),
+              .map((e) =>
+                e.status === 'active'
+                  ? { ...e, steps: stepsSoFar(e), status: 'permanentError' as const, problem: cancellationProblem('replication', params.reason, now, e.problem, e.path) }
+                  : e,
+              ),
           )
         : context.entries;
       return { problem, entries, active: 0, released: new Set<string>(), sleepUntil: undefined };
@@ -388,11 +392,19 @@ const replicationSetup = setup({
 function sideListing(side: 'sender' | 'receiver', description: string) {
   return replicationSetup.createStateConfig({
     description,
-    initial: 'listing',
+    initial: 'choosing',
     states: {
+      choosing: {
+        // A retry after the other side failed lists only what is missing: listing again a side
+        // that answered would record progress on every retry, and a loop that cannot plan would
+        // look alive to the watchdog for ever.
+        description: `Keeps the ${side}'s listing from a failed planning attempt of this plan, else lists it.`,
+        always: [{ guard: { type: 'hasListing', params: { side } }, target: 'listed' }, { target: 'listing' }],
+      },
       listing: {
         description: `Lists the ${side}'s side in one batched call.`,
         invoke: {
+          id: side === 'sender' ? 'listSender' : 'listReceiver',
           src: 'listSide',
           input: ({ context }) => ({ side, jobId: context.jobId }),
           onDone: {
@@ -443,6 +455,8 @@ export const replicationMachine = replicationSetup.createMachine({
       target: '.permanentError',
       actions: { type: 'recordCancellation', params: ({ event }) => ({ reason: event.reason }) },
     },
+    // A filesystem machine's progress is this run's progress: relay it to the job's watchdog.
+    'progress.made': { actions: 'madeProgress' },
   },
   states: {
     planning: {
@@ -461,13 +475,14 @@ export const replicationMachine = replicationSetup.createMachine({
         },
         estimating: {
           description: 'Asks the sender for size estimates, a bounded number at once; each answer is progress.',
-          always: { guard: 'hasNoEstimates', target: '#replication.working', actions: 'madeProgress' },
+          always: { guard: 'hasNoEstimates', target: '#replication.working' },
           invoke: {
+            id: 'estimateSendSizes',
             src: 'estimateSendSizes',
             input: ({ context }) => ({ requests: estimateRequests(context.entries.toArray()), concurrency: context.estimateConcurrency }),
             // Estimates only inform progress bars: without them, replication goes on.
             onDone: { target: '#replication.working', actions: 'madeProgress' },
-            onError: { target: '#replication.working', actions: 'madeProgress' },
+            onError: { target: '#replication.working' },
           },
           on: {
             'estimate.reported': {
@@ -478,17 +493,19 @@ export const replicationMachine = replicationSetup.createMachine({
       },
     },
     planningError: {
-      description: 'Listing a side failed in a way that may pass; waits until sleepUntil, or a wakeup.',
-      after: { planningRetry: { target: 'planning', actions: 'madeProgress' } },
-      on: { wakeup: { target: 'planning', actions: 'madeProgress' } },
+      description: 'Listing a side failed in a way that may pass; waits until sleepUntil, or a wakeup. Retrying is no progress.',
+      tags: [ERROR_TAG],
+      after: { planningRetry: { target: 'planning' } },
+      on: { wakeup: { target: 'planning' } },
     },
     working: {
       description: 'Runs filesystem machines from the queue, up to `concurrency` at once.',
       entry: 'fillSlots',
       always: [
-        { guard: 'isWorkDone', target: 'completed', actions: 'madeProgress' },
-        { guard: and(['mustReplan', 'canReplan']), target: 'planning', actions: ['startReplan', 'madeProgress'] },
-        { guard: 'mustReplan', target: 'completed', actions: ['giveUpReplanning', 'madeProgress'] },
+        // Deciding is no work: the filesystem result that led here recorded what was done.
+        { guard: 'isWorkDone', target: 'completed' },
+        { guard: and(['mustReplan', 'canReplan']), target: 'planning', actions: 'startReplan' },
+        { guard: 'mustReplan', target: 'completed', actions: 'giveUpReplanning' },
         { guard: 'isOnlyWaiting', target: 'workingWait', actions: 'recordSleepUntil' },
       ],
       on: {
@@ -497,16 +514,18 @@ export const replicationMachine = replicationSetup.createMachine({
           { actions: ['recordFilesystemResult', 'fillSlots'] },
         ],
         'xstate.error.actor.fs.*': { actions: ['recordFilesystemCrash', 'fillSlots'] },
+        // The child recorded its transfer as progress already; the slot only changes hands.
         'filesystem.transferred': {
-          actions: [{ type: 'releaseSlot', params: ({ event }) => ({ path: event.path }) }, 'fillSlots', 'madeProgress'],
+          actions: [{ type: 'releaseSlot', params: ({ event }) => ({ path: event.path }) }, 'fillSlots'],
         },
         wakeup: { actions: ['retryWaitingNow', 'fillSlots'] },
       },
     },
     workingWait: {
-      description: 'Every remaining filesystem waits for a retry: sleeps until the earliest retry time, or a wakeup.',
-      after: { retryDue: { target: 'working', actions: 'madeProgress' } },
-      on: { wakeup: { target: 'working', actions: ['retryWaitingNow', 'madeProgress'] } },
+      description: 'Every remaining filesystem waits for a retry: sleeps until the earliest retry time, or a wakeup. Retrying is no progress.',
+      tags: [WAIT_TAG],
+      after: { retryDue: { target: 'working' } },
+      on: { wakeup: { target: 'working', actions: 'retryWaitingNow' } },
     },
     completed: {
       description: 'Every filesystem ended (completed, skipped or failed on its own).',
@@ -516,6 +535,7 @@ export const replicationMachine = replicationSetup.createMachine({
     permanentError: {
       description: 'Planning failed for good, or the run was cancelled.',
       type: 'final',
+      tags: [ERROR_TAG],
       entry: 'markFailed',
     },
   },

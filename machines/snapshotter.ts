@@ -1,6 +1,6 @@
 import { assign, emit, setup } from 'xstate';
 import { unprovidedPromise } from './placeholder-actor.js';
-import { advanceProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
+import { ERROR_TAG, madeProgress, NO_PROGRESS, WAIT_TAG, type ProgressRecord } from './progress.js';
 import { snapshotName } from '../src/endpoint/snapshot-name.js';
 
 /**
@@ -42,7 +42,7 @@ export interface SnapshotterContext {
   plan?: { snapshot: string; filesystems: string[] };
   lastSnapshot?: TakenSnapshot;
   problem?: { message: string; at: number };
-  /** Progress recorded by `madeProgress` (a restarted rhythm, a plan, a snapshot, a wake-up). */
+  /** Progress recorded by `madeProgress`: a sync point found, a plan made, a snapshot taken. */
   progress: ProgressRecord;
 }
 
@@ -89,7 +89,7 @@ export const snapshotterMachine = setup({
     hasNoFilesystems: (_, params: { filesystems: readonly string[] }) => params.filesystems.length === 0,
   },
   actions: {
-    madeProgress: assign({ progress: ({ context }) => advanceProgress(context.progress, context.now()) }),
+    madeProgress: madeProgress(),
     startInvocation: assign({ lastInvocation: ({ context }) => context.now() }),
     recordProblem: assign({
       problem: ({ context }, params: { error: unknown }) => ({ message: errorMessage(params.error), at: context.now() }),
@@ -121,6 +121,7 @@ export const snapshotterMachine = setup({
         finding: {
           description: 'Lists the snapshots with the prefix and computes the sync point.',
           invoke: {
+            id: 'findSyncPoint',
             src: 'findSyncPoint',
             input: ({ context }) => ({ prefix: context.prefix, intervalMs: context.intervalMs }),
             onDone: [
@@ -143,7 +144,8 @@ export const snapshotterMachine = setup({
         },
         sleeping: {
           description: 'Sleeps until the sync point.',
-          after: { untilSyncPoint: { target: '#snapshotter.planning', actions: 'madeProgress' } },
+          tags: [WAIT_TAG],
+          after: { untilSyncPoint: { target: '#snapshotter.planning' } },
         },
       },
     },
@@ -151,6 +153,7 @@ export const snapshotterMachine = setup({
       description: 'Lists the filesystems to snapshot and names the snapshot.',
       entry: 'startInvocation',
       invoke: {
+        id: 'listFilesystems',
         src: 'listFilesystems',
         onDone: [
           {
@@ -180,6 +183,7 @@ export const snapshotterMachine = setup({
     snapshotting: {
       description: 'Creates the planned snapshot on every planned filesystem.',
       invoke: {
+        id: 'createSnapshots',
         src: 'createSnapshots',
         input: ({ context }) => ({ filesystems: context.plan?.filesystems ?? [], snapshot: context.plan?.snapshot ?? '' }),
         onDone: {
@@ -210,11 +214,13 @@ export const snapshotterMachine = setup({
     },
     waiting: {
       description: 'Sleeps until an interval after the last planning started.',
-      after: { untilNextSnapshot: { target: 'planning', actions: 'madeProgress' } },
+      tags: [WAIT_TAG],
+      after: { untilNextSnapshot: { target: 'planning' } },
     },
     errorWait: {
-      description: 'After a failure: sleeps until the retry time, then plans again.',
-      after: { errorRetry: { target: 'planning', actions: 'madeProgress' } },
+      description: 'After a failure: sleeps until the retry time, then plans again. Retrying is no progress.',
+      tags: [ERROR_TAG],
+      after: { errorRetry: { target: 'planning' } },
     },
   },
 });

@@ -13,6 +13,11 @@ export interface Problem {
   at: number;
   /** The dataset involved, when known. */
   dataset?: string | undefined;
+  /**
+   * For a cancellation: the last error of what was being retried when the cancel came (a watchdog
+   * cancels a retry loop, and the report must still say what kept failing).
+   */
+  lastError?: Problem | undefined;
 }
 
 /** Turns anything thrown by an actor into a {@link Problem}; unknown errors count as permanent. */
@@ -27,3 +32,4 @@ export function problemFrom(error: unknown, at: number): Problem {
 export function permanentProblem(kind: string, message: string, at: number, dataset?: string): Problem {
   return { message, kind, errorClass: 'permanent', at, dataset };
 }
+

@@ -30,8 +30,17 @@ interface SnapshotLike<TContext> {
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 function problemReport(p: Problem | undefined): ProblemReport | undefined {
-  if (!p) return undefined;
-  return { message: p.message, kind: p.kind, errorClass: p.errorClass, at: new Date(p.at).toISOString() };
+  return p && definedProblemReport(p);
+}
+
+function definedProblemReport(p: Problem): ProblemReport {
+  return {
+    message: p.message,
+    kind: p.kind,
+    errorClass: p.errorClass,
+    at: new Date(p.at).toISOString(),
+    ...(p.lastError ? { lastError: definedProblemReport(p.lastError) } : {}),
+  };
 }
 
 function versionReport(v: FilesystemVersion): VersionReport {

@@ -11,6 +11,8 @@ export interface ProblemReport {
   errorClass: 'transient' | 'permanent';
   /** When it happened. */
   at: string;
+  /** For a cancellation: the last error of what was being retried when it came. */
+  lastError?: ProblemReport;
 }
 
 /** A version as reports show it. */

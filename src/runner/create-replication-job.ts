@@ -2,7 +2,6 @@ import { distinctUntilChanged, from, map, Observable, share } from 'rxjs';
 import { createActor, type AnyActorRef } from 'xstate';
 import { filesystemMachine } from '../../machines/filesystem.js';
 import { jobMachine, type JobContext } from '../../machines/job.js';
-import { PROGRESS_SINK_ID } from '../../machines/progress.js';
 import { prunerMachine } from '../../machines/pruner.js';
 import { replicationMachine } from '../../machines/replication.js';
 import { destroySnapshotsActor } from '../actors/destroy-snapshots.js';
@@ -71,7 +70,6 @@ export function createReplicationJob(options: ReplicationJobOptions): Replicatio
 
   const machine = provideEngineMachines({ sender: options.sender, receiver: options.receiver }, now, options.progressIntervalMs).job;
   const actor = createActor(machine, {
-    systemId: PROGRESS_SINK_ID,
     input: {
       jobId: options.name,
       intervalMs: options.intervalMs,

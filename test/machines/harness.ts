@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { ERROR_STATE_NAMES } from '../../machines/progress.js';
+import { ERROR_TAG, WAIT_TAG } from '../../machines/progress.js';
 import { createMemoryPool, type MemoryPool } from '../../src/endpoint/memory/memory-pool.js';
 
 /** Fake timers for everything the engine and the memory pool schedule (not process.nextTick). */
@@ -49,10 +49,34 @@ export function newestSnapshot(pool: MemoryPool, fs: string) {
   return snaps.reduce<(typeof snaps)[number] | undefined>((a, s) => (!a || s.createTxg > a.createTxg ? s : a), undefined);
 }
 
+/** A transition as XState reports it in a microstep's inspection event. */
+interface InspectedTransition {
+  eventType: string;
+  source?: { id: string; tags?: readonly string[] };
+  target?: readonly { key: string; id: string; tags?: readonly string[] }[];
+}
+
+/** The transitions of a microstep inspection event (XState passes them as `_transitions`). */
+function microstepTransitions(event: object): InspectedTransition[] {
+  if (!('_transitions' in event) || !Array.isArray(event._transitions)) return [];
+  return event._transitions.filter((t): t is InspectedTransition => typeof t === 'object' && t !== null && 'eventType' in t && typeof t.eventType === 'string');
+}
+
+/** Events that report work done, besides an actor's or a parallel state's completion. */
+const WORK_EVENTS: ReadonlySet<string> = new Set(['transfer.progress', 'estimate.reported', 'destroy.reported', 'progress.made', 'xstate.done.actor.fs.*']);
+/** Work events whose every transition records progress (the others have nothing-done alternatives). */
+const ALWAYS_WORK: ReadonlySet<string> = new Set(['transfer.progress', 'estimate.reported', 'progress.made']);
+
+const isWorkCause = (eventType: string): boolean =>
+  eventType.startsWith('xstate.done.actor.') || eventType.startsWith('xstate.done.state.') || WORK_EVENTS.has(eventType);
+const isErrorOrWait = (tags: readonly string[] | undefined): boolean => (tags ?? []).some((t) => t === ERROR_TAG || t === WAIT_TAG);
+
 /**
- * Watches every actor of a job through XState's inspection API and checks, at each microstep,
- * that a transition into a non-error state came with recorded progress, and that no long run of
- * microsteps passes without progress anywhere (no live-lock).
+ * Watches every actor of a job through XState's inspection API and checks, at each microstep, both
+ * directions of "progress is evidence of work": progress recorded only in a microstep whose
+ * transition completed work (an actor done, bytes moved, an estimate or a relayed progress), and
+ * every completion of an invoked actor that the machine reads as success recorded as progress. It
+ * also counts the longest run of microsteps without progress anywhere.
  */
 export class ProgressRecorder {
   readonly violations: string[] = [];
@@ -60,8 +84,9 @@ export class ProgressRecorder {
   maxMicrostepsWithoutProgress = 0;
   /** Fake-time ms of each increase of the total progress. */
   lastProgressAt = 0;
+  /** Microsteps that recorded progress, and microsteps caused by an error or a retry timer. */
+  readonly seen = { progress: 0, errorOrRetryTimer: 0 };
   private counts = new Map<string, number>();
-  private total = 0;
   private sinceProgress = 0;
 
   readonly inspect = (event: InspectionEvent): void => {
@@ -71,17 +96,25 @@ export class ProgressRecorder {
     const count = snapshot.context?.progress?.count;
     if (count === undefined) return;
     const before = this.counts.get(id) ?? 0;
-    const transitions = (event as unknown as { _transitions: { target?: { key: string; id: string }[]; eventType: string }[] })._transitions;
-    for (const t of transitions) {
-      if (!t.target || t.target.length === 0) continue;
-      const intoNonError = t.target.some((n) => !ERROR_STATE_NAMES.has(n.key));
-      if (intoNonError && count <= before) {
-        this.violations.push(`${t.eventType} -> ${t.target.map((n) => n.id).join(',')} without progress`);
-      }
-    }
+    const recorded = count > before;
+    const transitions = microstepTransitions(event);
+    const where = transitions.map((t) => `${t.source?.id ?? '?'} --${t.eventType || '(always)'}--> ${t.target?.map((n) => n.id).join(',') ?? '(internal)'}`).join('; ');
+    const noWorkCause = transitions.every((t) => !isWorkCause(t.eventType));
+    if (recorded && noWorkCause) this.violations.push(`progress without work: ${where}`);
+    const failureCause = transitions.some(
+      (t) => t.eventType.startsWith('xstate.error.') || (t.eventType.startsWith('xstate.after.') && isErrorOrWait(t.source?.tags)),
+    );
+    if (failureCause) this.seen.errorOrRetryTimer++;
+    if (recorded && failureCause && noWorkCause) this.violations.push(`progress on an error or a retry timer: ${where}`);
+    const completedWork = transitions.some(
+      (t) =>
+        ALWAYS_WORK.has(t.eventType) ||
+        (t.eventType.startsWith('xstate.done.actor.') && !t.eventType.startsWith('xstate.done.actor.fs.') && !(t.target ?? []).every((n) => isErrorOrWait(n.tags)) && (t.target ?? []).length > 0),
+    );
+    if (completedWork && !recorded) this.violations.push(`work without progress: ${where}`);
     this.counts.set(id, count);
-    if (count > before) {
-      this.total += count - before;
+    if (recorded) {
+      this.seen.progress++;
       this.sinceProgress = 0;
       this.lastProgressAt = Date.now();
     } else {

@@ -145,7 +145,7 @@ function guarded(world: World, jobId: string, violations: string[]): { sender: E
   return { sender: guardedSender, receiver: guardedReceiver };
 }
 
-async function startRun(seed: number): Promise<Run> {
+async function startRun(seed: number, retry = { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 4_000 }): Promise<Run> {
   const world = makeWorld(FILESYSTEMS, 3, seed);
   // A held snapshot the sender's pruner would otherwise destroy.
   world.src.faults.clear();
@@ -160,7 +160,7 @@ async function startRun(seed: number): Promise<Run> {
     keepSender: [{ type: 'not_replicated' }, { type: 'last_n', count: 1 }],
     keepReceiver: [{ type: 'last_n', count: 2 }],
     watchdogTimeoutMs: WATCHDOG_MS,
-    retry: { maxAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 4_000 },
+    retry,
     progressIntervalMs: 1_000,
     concurrency: 2,
     inspect: recorder.inspect,
@@ -203,7 +203,8 @@ describe('job under generated fault schedules', () => {
 
   const allKinds: FaultKind[] = ['transient', 'permanent', 'hang', 'truncate', 'slow', 'createSnapshot', 'destroyUnsent'];
 
-  it('records progress before every transition into a non-error state, with bounded work between progress, and no error escapes', async () => {
+  it('records progress exactly when work was done (never on an error or a retry timer), with bounded work between progress, and no error escapes', async () => {
+    const seen = { progress: 0, errorOrRetryTimer: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(faultArb(allKinds), { maxLength: 6 }), fc.integer({ min: 1, max: 1_000_000 }), async (faults, seed) => {
         const run = await startRun(seed);
@@ -212,12 +213,67 @@ describe('job under generated fault schedules', () => {
         run.job.stop();
         expect(report.last).toBeDefined();
         expect(run.recorder.violations).toEqual([]);
+        seen.progress += run.recorder.seen.progress;
+        seen.errorOrRetryTimer += run.recorder.seen.errorOrRetryTimer;
         expect(run.recorder.maxMicrostepsWithoutProgress).toBeLessThanOrEqual(40);
         expect(run.job.actor.getSnapshot().status).not.toBe('error');
         expect(unhandled).toEqual([]);
       }),
       { numRuns: RUNS },
     );
+    // Both directions were exercised: work recorded, and errors and retry timers that recorded none.
+    expect(seen.progress).toBeGreaterThan(0);
+    expect(seen.errorOrRetryTimer).toBeGreaterThan(0);
+  });
+
+  it('cancels a retry loop that outlasts the watchdog within one period plus a tick, and the report keeps the error it retried', async () => {
+    // A call that fails in a way that may pass, every time: retries come each second, without end.
+    const loopArb = fc.record({
+      side: fc.constantFrom<'src' | 'dst'>('src', 'dst'),
+      callIndex: fc.nat(),
+      fs: fc.option(fc.integer({ min: 0, max: FILESYSTEMS - 1 }), { nil: null }),
+    });
+    let loops = 0;
+    await fc.assert(
+      fc.asyncProperty(loopArb, fc.integer({ min: 1, max: 1_000_000 }), async (loop, seed) => {
+        const run = await startRun(seed, { maxAttempts: 10_000, initialDelayMs: 1_000, maxDelayMs: 1_000 });
+        const calls = loop.side === 'src' ? senderCalls : receiverCalls;
+        const call = calls[loop.callIndex % calls.length] as EndpointMethod;
+        const pool = loop.side === 'src' ? run.world.src : run.world.dst;
+        const fsName = loop.fs === null ? undefined : loop.side === 'src' ? `tank/fs${loop.fs}` : `backup/tank/fs${loop.fs}`;
+        pool.faults.add({ call, filesystem: fsName, times: Infinity, effect: { type: 'error', errorClass: 'transient' } });
+        const progressTimes: number[] = [];
+        // 0 is the recorder's "none yet", not a time.
+        let last = 0;
+        const unsubscribe = run.job.actor.subscribe(() => {
+          if (run.recorder.lastProgressAt !== last) {
+            last = run.recorder.lastProgressAt;
+            progressTimes.push(last);
+          }
+        });
+        const report: JobReport = await drive(run.job.runOnce(), 30 * 60_000, TICK_MS);
+        unsubscribe.unsubscribe();
+        run.job.stop();
+        const inv = report.last;
+        expect(inv?.finishedAt).toBeDefined();
+        expect(run.recorder.violations).toEqual([]);
+        for (const w of inv?.watchdog ?? []) {
+          const at = Date.parse(w.at);
+          const before = progressTimes.filter((t) => t < at);
+          const lastBefore = before.length > 0 ? Math.max(...before) : Date.parse(inv?.startedAt ?? '');
+          expect(at - lastBefore).toBeGreaterThanOrEqual(WATCHDOG_MS);
+          expect(at - lastBefore).toBeLessThanOrEqual(WATCHDOG_MS + TICK_MS);
+          const part = w.cancelled === 'replication' ? inv?.replication : w.cancelled === 'pruneSender' ? inv?.pruneSender : inv?.pruneReceiver;
+          expect(part?.problem?.kind).toBe('cancelled');
+          expect(part?.problem?.message).toContain(`injected transient fault in ${call}`);
+        }
+        // A loop on a call the run makes never ends on its own: only the watchdog ends it.
+        if ((inv?.watchdog?.length ?? 0) > 0) loops++;
+        expect(unhandled).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(loops).toBeGreaterThan(RUNS / 4);
   });
 
   it('cancels a hanging part within one watchdog period plus one tick, and pruning still runs', async () => {

@@ -132,7 +132,7 @@ describe('snapshotter machine', () => {
     h.actor.stop();
   });
 
-  it('records progress on every transition into a non-error state and never into errorWait', async () => {
+  it('records progress when a call completed, and never on a failure or on a timer out of errorWait or waiting', async () => {
     let fail = true;
     const h = harness({
       onCreate: () => {
@@ -143,15 +143,19 @@ describe('snapshotter machine', () => {
     h.actor.subscribe((s) => seen.push({ state: JSON.stringify(s.value), count: s.context.progress.count }));
     await advance(h.clock, MINUTE);
     fail = false;
-    await advance(h.clock, 10 * MINUTE);
+    await advance(h.clock, 25 * MINUTE);
     expect(seen.length).toBeGreaterThan(3);
-    for (let i = 1; i < seen.length; i++) {
-      const [before, after] = [seen[i - 1]!, seen[i]!];
-      if (before.state === after.state) continue;
-      if (after.state === '"errorWait"') expect(after.count).toBe(before.count);
-      else expect(after.count).toBe(before.count + 1);
+    // Leaving a state by its completed call is work; leaving a wait by its timer, or failing, is not.
+    const byTimer = new Set(['"errorWait"', '"waiting"', '{"syncUp":"sleeping"}']);
+    const transitions = seen.slice(1).map((after, i) => ({ before: seen[i]!, after })).filter(({ before, after }) => before.state !== after.state);
+    for (const { before, after } of transitions) {
+      const why = `${before.state} -> ${after.state}`;
+      if (after.state === '"errorWait"' || byTimer.has(before.state)) expect(after.count, why).toBe(before.count);
+      else expect(after.count, why).toBe(before.count + 1);
     }
-    expect(seen.map((s) => s.state)).toContain('"errorWait"');
+    expect(transitions.map((t) => `${t.before.state} -> ${t.after.state}`)).toEqual(
+      expect.arrayContaining(['"snapshotting" -> "errorWait"', '"errorWait" -> "planning"', '"waiting" -> "planning"']),
+    );
     h.actor.stop();
   });
 
