@@ -1,3 +1,4 @@
+import { connectionSharingOptions } from './ssh-connection-sharing.js';
 import { quoteShellCommand } from './shell-quote.js';
 import { DEFAULT_ZFS_PATH } from './local-transport.js';
 import { ZFS_ENV, zpoolPathFor, type SpawnCommand, type Transport } from './transport.js';
@@ -18,6 +19,8 @@ export interface SshTransportOptions {
   sshPath?: string | undefined;
   /** The zfs program on the remote machine; `zfs` by default. */
   zfsPath?: string | undefined;
+  /** Share one ssh connection between the calls (ControlMaster); on by default. */
+  shareConnection?: boolean | undefined;
 }
 
 const hostPattern = /^[A-Za-z0-9_.:%[\]-]+$/;
@@ -55,6 +58,9 @@ export function createSshTransport(options: SshTransportOptions): Transport {
   if (options.identityFile !== undefined) sshArgs.push('-i', options.identityFile);
   if (options.user !== undefined) sshArgs.push('-l', options.user);
   for (const opt of options.options ?? []) sshArgs.push('-o', opt);
+  // ssh takes the first value given for an option, so the caller's options (above) win over these:
+  // `ControlMaster=no` turns sharing off.
+  if (options.shareConnection !== false) for (const opt of connectionSharingOptions()) sshArgs.push('-o', opt);
   const zfsPath = options.zfsPath ?? DEFAULT_ZFS_PATH;
   const userPart = options.user !== undefined ? `${options.user}@` : '';
   const portPart = options.port !== undefined ? `:${options.port}` : '';

@@ -1,10 +1,11 @@
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSshTransport } from '../../src/transport/ssh-transport.js';
 import { createLocalTransport } from '../../src/transport/local-transport.js';
 
 describe('ssh transport', () => {
   it('builds a batch-mode ssh command with port, key, user and options, and one quoted remote command', () => {
-    const t = createSshTransport({ host: 'backup.example', user: 'root', port: 2222, identityFile: '/k/id', options: ['ConnectTimeout=5'] });
+    const t = createSshTransport({ host: 'backup.example', user: 'root', port: 2222, identityFile: '/k/id', options: ['ConnectTimeout=5'], shareConnection: false });
     expect(t.zfsCommand(['send', 'tank/my fs@s'])).toEqual({
       file: 'ssh',
       args: ['-o', 'BatchMode=yes', '-p', '2222', '-i', '/k/id', '-l', 'root', '-o', 'ConnectTimeout=5', '--', 'backup.example', "env LC_ALL=C 'zfs' 'send' 'tank/my fs@s'"],
@@ -12,6 +13,18 @@ describe('ssh transport', () => {
     });
     expect(t.name).toBe('ssh:root@backup.example:2222');
     expect(t.remote).toBe(true);
+  });
+
+  it('shares one connection between calls (ControlMaster in a 0700 folder of this user), the caller\'s options first so they win', () => {
+    const t = createSshTransport({ host: 'backup.example', options: ['ControlMaster=no'] });
+    const args = t.zfsCommand(['list']).args;
+    const opts = args.slice(0, args.indexOf('--')).filter((_, i, all) => all[i - 1] === '-o');
+    expect(opts.indexOf('ControlMaster=no')).toBeLessThan(opts.indexOf('ControlMaster=auto'));
+    const path = opts.find((o) => o.startsWith('ControlPath='))?.slice('ControlPath='.length) ?? '';
+    expect(path).toMatch(/xrepl-ssh-\d+\/%C$/);
+    const dir = path.slice(0, -'/%C'.length);
+    expect(statSync(dir).mode & 0o077).toBe(0);
+    expect(opts).toContain('ControlPersist=60');
   });
 
   it.each([
