@@ -2,7 +2,7 @@ import { assign, enqueueActions, setup } from 'xstate';
 import type { FilesystemVersion } from '../src/domain/version.js';
 import type { PlannedStep } from '../src/replication/filesystem-entry.js';
 import { problemFrom, type Problem } from '../src/replication/problem.js';
-import { retryDelay } from '../src/replication/retry-policy.js';
+import { finalProblem, mayRetry, retryDelay } from '../src/replication/retry-policy.js';
 import type { RetryPolicy } from '../src/runner/job-options.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
 import { ERROR_TAG, madeProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
@@ -108,7 +108,7 @@ function isStalePlan(error: unknown): boolean {
 }
 
 function isRetryable(context: FilesystemContext, error: unknown): boolean {
-  return problemFrom(error, 0).errorClass === 'transient' && context.attempts + 1 < context.retry.maxAttempts;
+  return mayRetry(context.retry, error, context.attempts);
 }
 
 function updateStep(steps: readonly PlannedStep[], i: number, change: Partial<PlannedStep>): PlannedStep[] {
@@ -185,17 +185,8 @@ export const filesystemMachine = setup({
       };
     }),
     recordFailure: assign(({ context }, params: { error: unknown }) => {
-      const now = context.now();
-      const problem = problemFrom(params.error, now);
       const attempts = context.attempts + 1;
-      const exhausted = problem.errorClass === 'transient';
-      return {
-        attempts,
-        status: 'permanentError' as const,
-        problem: exhausted
-          ? { ...problem, errorClass: 'permanent' as const, message: `gave up after ${attempts} attempts: ${problem.message}` }
-          : problem,
-      };
+      return { attempts, status: 'permanentError' as const, problem: finalProblem(params.error, context.now(), attempts) };
     }),
     recordCompleted: assign({ status: 'completed' as const, problem: undefined }),
   },

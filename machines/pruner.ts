@@ -5,7 +5,7 @@ import type { KeepRule } from '../src/pruning/keep-rule.js';
 import { planPruneSide, type PruneFilesystemPlan, type PruneListing, type PruneSide } from '../src/pruner/plan-prune-side.js';
 import { cancellationProblem } from '../src/replication/cancellation.js';
 import { permanentProblem, problemFrom, type Problem } from '../src/replication/problem.js';
-import { retryDelay } from '../src/replication/retry-policy.js';
+import { gaveUp, hasTriesLeft, mayRetry, retryDelay } from '../src/replication/retry-policy.js';
 import type { RetryPolicy } from '../src/runner/job-options.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
 import { ERROR_TAG, madeProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
@@ -112,11 +112,10 @@ export const prunerMachine = setup({
     pruneRetry: ({ context }) => Math.max(0, (context.sleepUntil ?? 0) - context.now()),
   },
   guards: {
-    isRetryableError: ({ context }, params: { error: unknown }) =>
-      problemFrom(params.error, 0).errorClass === 'transient' && context.attempts + 1 < context.retry.maxAttempts,
+    isRetryableError: ({ context }, params: { error: unknown }) => mayRetry(context.retry, params.error, context.attempts),
     hasNothingToDestroy: ({ context }) => !hasPending(context.filesystems),
     hasNoRules: ({ context }) => context.rules.length === 0,
-    canRetryPending: ({ context }) => hasPending(context.filesystems) && context.attempts + 1 < context.retry.maxAttempts,
+    canRetryPending: ({ context }) => hasPending(context.filesystems) && hasTriesLeft(context.retry, context.attempts),
     destroyedSomething: ({ event }) => event.type === 'destroy.reported' && event.results.some((r) => !r.problem),
   },
   actions: {
@@ -162,12 +161,7 @@ export const prunerMachine = setup({
           : {
               ...f,
               pending: [],
-              problem: permanentProblem(
-                f.problem?.kind ?? 'dataset-busy',
-                `gave up after ${context.attempts + 1} attempts: ${f.problem?.message ?? 'snapshots could not be destroyed'}`,
-                context.now(),
-                f.filesystem,
-              ),
+              problem: gaveUp(f.problem ?? permanentProblem('dataset-busy', 'snapshots could not be destroyed', context.now(), f.filesystem), context.attempts + 1),
             },
       ),
     })),

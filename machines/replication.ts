@@ -9,7 +9,7 @@ import { planFilesystems } from '../src/replication/plan-filesystems.js';
 import { cancellationProblem, lastRetriedError } from '../src/replication/cancellation.js';
 import { problemFrom, type Problem } from '../src/replication/problem.js';
 import { addWaiting, createQueue, earliestRetry, takeNext, type QueueState } from '../src/replication/queue.js';
-import { retryDelay } from '../src/replication/retry-policy.js';
+import { finalProblem, gaveUp, hasTriesLeft, mayRetry, retryDelay } from '../src/replication/retry-policy.js';
 import type { InitialReplicationPolicy, RetryPolicy } from '../src/runner/job-options.js';
 import { filesystemMachine, type FilesystemMachineOutput } from './filesystem.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
@@ -87,7 +87,9 @@ export interface ReplicationContext extends ReplicationMachineInput {
   released: ReadonlySet<string>;
   /** Filesystem machines running now. */
   active: number;
-  planningAttempts: number;
+  /** Planning failures since the last plan was made (the planning retry budget). */
+  planningFailures: number;
+  /** Plans made again after a stale-plan failure (the re-plan budget, apart from planning's). */
   replans: number;
   /** Size estimates asked for and not yet answered. */
   pendingEstimates: number;
@@ -188,37 +190,34 @@ const replicationSetup = setup({
   delays: {
     planningRetry: ({ context }) => Math.max(0, (context.sleepUntil ?? 0) - context.now()),
     retryDue: ({ context }) => Math.max(0, (context.sleepUntil ?? 0) - context.now()),
+    // Only entered when a retry is waiting (hasRetryForFreeSlot).
+    nextRetryDue: ({ context }) => Math.max(0, (earliestRetry(context.entries, context.queue) ?? context.now()) - context.now()),
   },
   guards: {
-    isRetryablePlanningError: ({ context }, params: { error: unknown }) =>
-      problemFrom(params.error, 0).errorClass === 'transient' && context.planningAttempts < context.retry.maxAttempts,
+    isRetryablePlanningError: ({ context }, params: { error: unknown }) => mayRetry(context.retry, params.error, context.planningFailures),
     hasNoEstimates: ({ context }) => context.pendingEstimates === 0,
+    hasRetryForFreeSlot: ({ context }) =>
+      earliestRetry(context.entries, context.queue) !== undefined && context.active - context.released.size < context.concurrency,
     hasListing: ({ context }, params: { side: Side }) => (params.side === 'sender' ? context.senderListing : context.receiverListing) !== undefined,
     isWorkDone: ({ context }) =>
       context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length === 0 && !replanCandidates(context),
     mustReplan: ({ context }) =>
       context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length === 0 && replanCandidates(context),
-    canReplan: ({ context }) => context.replans + 1 < context.retry.maxAttempts,
+    canReplan: ({ context }) => hasTriesLeft(context.retry, context.replans),
     isOnlyWaiting: ({ context }) => context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length > 0,
     isFilesystemCompleted: ({ event }) =>
       event.type.startsWith(DONE_PREFIX) && (event as DoneActorEvent<FilesystemMachineOutput>).output.status === 'completed',
   },
   actions: {
     madeProgress: madeProgress(),
-    startPlanning: assign(({ context }) => ({
-      planningAttempts: context.planningAttempts + 1,
-      problem: undefined,
-      sleepUntil: undefined,
-    })),
+    startPlanning: assign({ problem: undefined, sleepUntil: undefined }),
     recordPlanningRetry: assign(({ context }, params: { error: unknown }) => {
       const now = context.now();
-      return {
-        problem: problemFrom(params.error, now),
-        sleepUntil: now + retryDelay(context.retry, context.planningAttempts),
-      };
+      const planningFailures = context.planningFailures + 1;
+      return { planningFailures, problem: problemFrom(params.error, now), sleepUntil: now + retryDelay(context.retry, planningFailures) };
     }),
     recordPlanningFailure: assign(({ context }, params: { error: unknown }) => ({
-      problem: problemFrom(params.error, context.now()),
+      problem: finalProblem(params.error, context.now(), context.planningFailures + 1),
       sleepUntil: undefined,
     })),
     recordListing: assign((_, params: { side: 'sender' | 'receiver'; listing: EndpointListing }) =>
@@ -245,6 +244,8 @@ const replicationSetup = setup({
         queue: createQueue(entries),
         pendingEstimates: estimateRequests(entries).length,
         replanWaiting: 0,
+        // A plan made spends nothing of the next planning's retries.
+        planningFailures: 0,
         // The listings are only needed to plan; drop them so snapshots stay small.
         senderListing: undefined,
         receiverListing: undefined,
@@ -341,11 +342,7 @@ const replicationSetup = setup({
           ? {
               ...e,
               status: 'permanentError' as const,
-              problem: e.problem && {
-                ...e.problem,
-                errorClass: 'permanent' as const,
-                message: `gave up after ${context.replans + 1} plans: ${e.problem.message}`,
-              },
+              problem: e.problem && gaveUp(e.problem, context.replans + 1, 'plans'),
             }
           : e,
       )),
@@ -438,7 +435,7 @@ export const replicationMachine = replicationSetup.createMachine({
     queue: { order: [], position: 0, waiting: [] },
     active: 0,
     released: new Set<string>(),
-    planningAttempts: 0,
+    planningFailures: 0,
     replans: 0,
     pendingEstimates: 0,
     replanWaiting: 0,
@@ -509,16 +506,31 @@ export const replicationMachine = replicationSetup.createMachine({
         { guard: 'isOnlyWaiting', target: 'workingWait', actions: 'recordSleepUntil' },
       ],
       on: {
+        // Each of these may change the slots or the retries: `.running` chooses the retry timer anew.
         'xstate.done.actor.fs.*': [
-          { guard: 'isFilesystemCompleted', actions: ['recordFilesystemResult', 'fillSlots', 'madeProgress'] },
-          { actions: ['recordFilesystemResult', 'fillSlots'] },
+          { guard: 'isFilesystemCompleted', target: '.running', actions: ['recordFilesystemResult', 'fillSlots', 'madeProgress'] },
+          { target: '.running', actions: ['recordFilesystemResult', 'fillSlots'] },
         ],
-        'xstate.error.actor.fs.*': { actions: ['recordFilesystemCrash', 'fillSlots'] },
+        'xstate.error.actor.fs.*': { target: '.running', actions: ['recordFilesystemCrash', 'fillSlots'] },
         // The child recorded its transfer as progress already; the slot only changes hands.
         'filesystem.transferred': {
+          target: '.running',
           actions: [{ type: 'releaseSlot', params: ({ event }) => ({ path: event.path }) }, 'fillSlots'],
         },
-        wakeup: { actions: ['retryWaitingNow', 'fillSlots'] },
+        wakeup: { target: '.running', actions: ['retryWaitingNow', 'fillSlots'] },
+      },
+      initial: 'running',
+      states: {
+        running: {
+          description: 'Filesystem machines run; a filesystem waiting for a retry with a slot free for it sets the retry timer.',
+          always: { guard: 'hasRetryForFreeSlot', target: 'retryPending' },
+        },
+        retryPending: {
+          description:
+            'A slot is free and a filesystem waits for its retry: starts it when it is due, while the others go on. Retrying is no progress.',
+          tags: [WAIT_TAG],
+          after: { nextRetryDue: { target: 'running', actions: 'fillSlots' } },
+        },
       },
     },
     workingWait: {

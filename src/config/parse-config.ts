@@ -10,6 +10,7 @@ import { sshTransportOptionsProblem } from '../transport/ssh-transport.js';
 import { type ConfigProblem, ConfigFileError, formatKeyPath } from './config-problem.js';
 import { type AnyJobEntry, type ConfigFile, type JobEntry, type ServeJobEntry, configFileSchema } from './config-schema.js';
 import type { EndpointConfig, JobConfig, ServeJobConfig, SshConnection, XreplConfig } from './config-types.js';
+import { jobTimerProblems } from './job-timers.js';
 
 /**
  * Parses and validates a configuration file's text. Throws {@link ConfigFileError} listing every
@@ -170,6 +171,7 @@ function semanticProblems(file: ConfigFile): ConfigProblem[] {
     }
     collect(add, () => keepRulesFromConfig(job.pruning.keep_sender, at('pruning', 'keep_sender')));
     collect(add, () => keepRulesFromConfig(job.pruning.keep_receiver, at('pruning', 'keep_receiver')));
+    jobTimerProblems(job, at, add);
   });
   return problems;
 }

@@ -12,15 +12,14 @@ import { setCursorActor } from '../actors/set-cursor.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, transferActor } from '../actors/transfer.js';
 import { assertJobId } from '../endpoint/cursor.js';
 import { keepRulesFromConfig } from '../pruning/keep-rules-from-config.js';
-import { resolveRetryPolicy } from '../replication/retry-policy.js';
+import { MAX_TIMER_MS, resolveRetryPolicy } from '../replication/retry-policy.js';
 import { buildJobReport } from '../report/build-job-report.js';
 import type { JobReport } from '../report/job-report.js';
 import type { EndpointPair } from '../actors/endpoint-pair.js';
-import type { ReplicationJobOptions } from './job-options.js';
+import { DEFAULT_WATCHDOG_TIMEOUT_MS, type ReplicationJobOptions } from './job-options.js';
 import type { ReplicationJob } from './replication-job.js';
 
-/** Default watchdog timeout: one minute without progress. */
-export const DEFAULT_WATCHDOG_TIMEOUT_MS = 60_000;
+export { DEFAULT_WATCHDOG_TIMEOUT_MS };
 
 type JobSnapshot = Parameters<typeof buildJobReport>[0];
 
@@ -61,10 +60,17 @@ export function createReplicationJob(options: ReplicationJobOptions): Replicatio
     if (!(v > 0) || (integer && !Number.isInteger(v))) throw new RangeError(`${what} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
     return v;
   };
+  // A timer given more than 2^31-1 ms fires at once: a 30-day watchdog would cancel after 1 ms.
+  const timer = (value: number | undefined, fallback: number, what: string): number => {
+    const v = positive(value, fallback, what, false);
+    if (v > MAX_TIMER_MS) throw new RangeError(`${what} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, what a timer holds), got ${v}`);
+    return v;
+  };
   const concurrency = positive(options.concurrency, 1, 'concurrency', true);
   const estimateConcurrency = positive(options.estimateConcurrency, 4, 'estimateConcurrency', true);
-  const watchdogTimeoutMs = positive(options.watchdogTimeoutMs, DEFAULT_WATCHDOG_TIMEOUT_MS, 'watchdogTimeoutMs', false);
-  if (options.intervalMs !== undefined) positive(options.intervalMs, 0, 'intervalMs', false);
+  const watchdogTimeoutMs = timer(options.watchdogTimeoutMs, DEFAULT_WATCHDOG_TIMEOUT_MS, 'watchdogTimeoutMs');
+  if (options.intervalMs !== undefined) timer(options.intervalMs, 0, 'intervalMs');
+  if (options.progressIntervalMs !== undefined) timer(options.progressIntervalMs, 0, 'progressIntervalMs');
   const clock = options.clock;
   const now = clock ? () => clock.now() : () => Date.now();
 

@@ -4,13 +4,19 @@ import type { Endpoint } from '../endpoint/endpoint.js';
 /** What to do with a filesystem that the receiver does not have yet (zrepl's `initial_replication`). */
 export type InitialReplicationPolicy = 'most_recent' | 'all' | 'fail';
 
+/** Default watchdog timeout: one minute without progress. */
+export const DEFAULT_WATCHDOG_TIMEOUT_MS = 60_000;
+
 /** Bounded retries with a growing delay. */
 export interface RetryPolicy {
-  /** Attempts before an error that could be transient counts as permanent (default 5). */
+  /**
+   * Tries before an error that could be transient counts as permanent (default 5): of a
+   * filesystem's transfer, of planning since its last plan, of re-plans, of a pruner's calls.
+   */
   maxAttempts: number;
-  /** Delay before the first retry, in ms (default 10 s); doubles each attempt. */
+  /** Delay before the first retry, in ms (default 2 s); doubles each attempt. */
   initialDelayMs: number;
-  /** Upper bound of the delay, in ms (default 5 min). */
+  /** Upper bound of the delay, in ms (default 16 s; at most 2^31-1, what a timer holds). */
   maxDelayMs: number;
 }
 
@@ -38,7 +44,10 @@ export interface ReplicationJobOptions {
   /** Size estimates requested at once during planning (default 4). */
   estimateConcurrency?: number;
   initialReplication?: InitialReplicationPolicy;
-  /** A replication or pruner that makes no progress for this long is cancelled (default 60 000 ms). */
+  /**
+   * A replication or pruner that makes no progress for this long is cancelled (default 60 000 ms;
+   * at most 2^31-1). Retries are no progress, so a retry schedule longer than this is cut short.
+   */
   watchdogTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Passed to XState's `createActor`: sees every actor, event and snapshot. */

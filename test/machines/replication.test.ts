@@ -133,7 +133,7 @@ describe('replication machine', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(world.dst.versions('backup/tank/fs2').map((v) => v.name)).toEqual(['s1']);
     expect(world.dst.versions('backup/tank/fs1').map((v) => v.name)).toEqual(['s1']);
-    expect(released.actor.getSnapshot().value).toBe('working');
+    expect(stateOf(released.actor.getSnapshot())).toBe('working');
     expect(mostTransfers).toBe(1);
     released.actor.stop();
   });

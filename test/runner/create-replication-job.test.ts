@@ -49,3 +49,17 @@ describe('createReplicationJob', () => {
     job.stop();
   });
 });
+
+describe('createReplicationJob durations', () => {
+  it.each([
+    ['watchdogTimeoutMs', { watchdogTimeoutMs: 30 * 86_400_000 }],
+    ['intervalMs', { intervalMs: 30 * 86_400_000 }],
+    ['progressIntervalMs', { progressIntervalMs: 2 ** 31 }],
+    ['retry', { retry: { maxDelayMs: 30 * 86_400_000 } }],
+  ])('refuses a %s longer than a timer holds (a 30-day watchdog used to cancel after 1 ms)', (what, extra) => {
+    const { src, dst } = pools();
+    expect(() => createReplicationJob({ name: 'test', sender: src.sender(), receiver: dst.receiver({ rootFs: 'backup' }), ...extra })).toThrow(
+      new RegExp(`${what}.*at most 2147483647 ms`),
+    );
+  });
+});
