@@ -45,6 +45,8 @@ export interface TransferInput {
 export interface TransferProgressEvent {
   type: 'transfer.progress';
   bytes: number;
+  /** The stream continues an interrupted one from the receiver's resume token. */
+  resumed?: boolean | undefined;
 }
 
 /** Input of the `setCursor` actor. */
@@ -153,7 +155,8 @@ export const filesystemMachine = setup({
   actions: {
     madeProgress: madeProgress(),
     recordBytes: assign({
-      steps: ({ context }, params: { bytes: number }) => updateStep(context.steps, nextToTransfer(context.steps), { bytes: params.bytes }),
+      steps: ({ context }, params: { bytes: number; resumed: boolean }) =>
+        updateStep(context.steps, nextToTransfer(context.steps), { bytes: params.bytes, resumed: params.resumed }),
     }),
     markReceived: assign({
       steps: ({ context }) => updateStep(context.steps, nextToTransfer(context.steps), { received: true, resumeToken: undefined }),
@@ -265,7 +268,7 @@ export const filesystemMachine = setup({
           },
           on: {
             'transfer.progress': {
-              actions: [{ type: 'recordBytes', params: ({ event }) => ({ bytes: event.bytes }) }, 'madeProgress'],
+              actions: [{ type: 'recordBytes', params: ({ event }) => ({ bytes: event.bytes, resumed: event.resumed === true }) }, 'madeProgress'],
             },
           },
         },

@@ -107,6 +107,8 @@ async function sendAndReceive(
 ): Promise<void> {
   const { sender, receiver } = endpoints;
   const { path, step } = input;
+  // Reported with every count, so the step keeps that it resumed once its token is spent.
+  const resumed = resumeToken !== undefined;
   let bytes = 0;
   let reportedAt = now();
   let sendError: unknown;
@@ -119,7 +121,7 @@ async function sendAndReceive(
       const t = now();
       if (t - reportedAt >= intervalMs) {
         reportedAt = t;
-        emit({ type: 'transfer.progress', bytes });
+        emit({ type: 'transfer.progress', bytes, resumed });
       }
       callback(null, chunk);
     },
@@ -153,5 +155,5 @@ async function sendAndReceive(
     finished = true;
     source?.destroy();
   }
-  emit({ type: 'transfer.progress', bytes });
+  emit({ type: 'transfer.progress', bytes, resumed });
 }

@@ -10,8 +10,10 @@ export interface PlannedStep {
   expectedBytes?: number | undefined;
   /** Bytes moved so far by this step (the whole stream once done). */
   bytes: number;
-  /** The receiver's resume token to continue an interrupted transfer. */
+  /** The receiver's resume token to continue an interrupted transfer (cleared once received). */
   resumeToken?: string | undefined;
+  /** The transfer continued an interrupted stream from a resume token (kept once received). */
+  resumed?: boolean | undefined;
   /**
    * The receiver holds a partial receive that leads elsewhere than this step (its token names
    * another snapshot): the transfer clears it (`zfs receive -A`) before it sends afresh.

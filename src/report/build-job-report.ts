@@ -54,7 +54,8 @@ function stepReport(s: PlannedStep): StepReport {
     to: versionReport(s.to),
     bytes: s.bytes,
     ...(s.expectedBytes !== undefined ? { expectedBytes: s.expectedBytes } : {}),
-    resumed: s.resumeToken !== undefined,
+    // A pending step with a token will resume; a step that streamed says whether it did.
+    resumed: s.resumed ?? s.resumeToken !== undefined,
   };
 }
 

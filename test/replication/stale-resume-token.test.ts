@@ -92,6 +92,17 @@ describe('stale resume tokens never block a filesystem', () => {
     // Only the rest of the stream was sent (the whole one is over 100,000 bytes).
     expect(fs?.bytes).toBeGreaterThan(0);
     expect(fs?.bytes).toBeLessThan(90_000);
+    // The report says so after the step is done, although its token is spent by then.
+    expect(fs?.completedSteps.map((step) => step.resumed)).toEqual([true]);
+  });
+
+  it('a step whose stale token was cleared and sent afresh is reported as not resumed', async () => {
+    const { src, dst } = await withPartialReceive();
+    src.destroySnapshot('tank/a', 's2');
+    src.snapshot('tank/a', 's2');
+    const report = await job(src, dst.receiver({ rootFs: 'backup' })).runOnce();
+    const fs = report.last?.replication?.filesystems.find((f) => f.filesystem === 'tank/a');
+    expect(fs?.completedSteps.map((step) => step.resumed)).toEqual([false]);
   });
 });
 
