@@ -1,5 +1,5 @@
-import { distinctUntilChanged, from, map, Observable, share } from 'rxjs';
-import { createActor, type AnyActorRef } from 'xstate';
+import { asapScheduler, defer, distinctUntilChanged, map, merge, Observable, shareReplay, startWith, Subject, throttleTime } from 'rxjs';
+import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
 import { filesystemMachine } from '../../machines/filesystem.js';
 import { jobMachine, type JobContext } from '../../machines/job.js';
 import { prunerMachine } from '../../machines/pruner.js';
@@ -75,6 +75,17 @@ export function createReplicationJob(options: ReplicationJobOptions): Replicatio
   const now = clock ? () => clock.now() : () => Date.now();
 
   const machine = provideEngineMachines({ sender: options.sender, receiver: options.receiver }, now, options.progressIntervalMs).job;
+  // Any actor's new snapshot may change the report: the job's own snapshot does not change when a
+  // filesystem machine enters retryWait, so report$ listens to the whole system's inspection.
+  const changes = new Subject<void>();
+  // Reports that must not wait for the throttle: an invocation's end, before runOnce resolves.
+  const flushes = new Subject<void>();
+  const userInspect = options.inspect;
+  const inspect = (event: InspectionEvent): void => {
+    if (event.type === '@xstate.snapshot') changes.next();
+    if (typeof userInspect === 'function') userInspect(event);
+    else userInspect?.next?.(event);
+  };
   const actor = createActor(machine, {
     input: {
       jobId: options.name,
@@ -92,8 +103,30 @@ export function createReplicationJob(options: ReplicationJobOptions): Replicatio
       pruneSender: { jobId: options.name, rules: keepSender, retry, now },
       pruneReceiver: { jobId: options.name, rules: keepReceiver, retry, now },
     },
-    ...(options.inspect ? { inspect: options.inspect } : {}),
+    inspect,
     ...(clock ? { clock } : {}),
+  });
+
+  // A change of the job's own state (a part starts or ends) is reported at once, not throttled:
+  // the parts' outcomes move from `current` to `last` within one window otherwise. The last
+  // change of a stopped job still reaches report$, then report$ completes.
+  let jobState = '';
+  actor.subscribe({
+    next: (snapshot) => {
+      const state = JSON.stringify(snapshot.value);
+      if (state === jobState) return;
+      jobState = state;
+      flushes.next();
+    },
+    complete: () => {
+      flushes.next();
+      changes.complete();
+      flushes.complete();
+    },
+    error: () => {
+      changes.complete();
+      flushes.complete();
+    },
   });
 
   let started = false;
@@ -112,6 +145,7 @@ export function createReplicationJob(options: ReplicationJobOptions): Replicatio
         const snapshot = actor.getSnapshot();
         const last = snapshot.context.last;
         if (last && last.number >= number) {
+          flushes.next();
           resolve(report());
           return true;
         }
@@ -139,15 +173,18 @@ export function createReplicationJob(options: ReplicationJobOptions): Replicatio
     return c.current ? c.current.number + 1 : c.invocations + 1;
   };
 
-  const report$: Observable<JobReport> = new Observable<JobReport>((subscriber) => {
-    const sub = from(actor)
-      .pipe(
-        map(() => report()),
-        distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
-      )
-      .subscribe(subscriber);
-    return () => sub.unsubscribe();
-  }).pipe(share());
+  // A report is built from every machine's snapshot, so building one per event would cost more
+  // than the replication it describes: the changes of one burst (a macrostep and the actors it
+  // wakes, up to the next microtask) make one report, built from the latest snapshots, and only a
+  // report that differs is emitted. Any state that outlasts its burst is seen, a retry wait
+  // included; a late subscriber gets the latest report at once.
+  const report$: Observable<JobReport> = defer(() =>
+    merge(changes.pipe(startWith(undefined), throttleTime(0, asapScheduler, { leading: false, trailing: true })), flushes),
+  ).pipe(
+    map(() => report()),
+    distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
+    shareReplay({ bufferSize: 1, refCount: true }),
+  );
 
   return {
     name: options.name,
