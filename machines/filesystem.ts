@@ -159,7 +159,10 @@ export const filesystemMachine = setup({
         updateStep(context.steps, nextToTransfer(context.steps), { bytes: params.bytes, resumed: params.resumed }),
     }),
     markReceived: assign({
-      steps: ({ context }) => updateStep(context.steps, nextToTransfer(context.steps), { received: true, resumeToken: undefined }),
+      steps: ({ context }) => updateStep(context.steps, nextToTransfer(context.steps), { received: true, resumeToken: undefined, interrupted: undefined }),
+    }),
+    markInterrupted: assign({
+      steps: ({ context }) => updateStep(context.steps, nextToTransfer(context.steps), { interrupted: true }),
     }),
     // The parent is the replication machine that holds the slot (see slot-release.ts); XState's
     // sendParent throws without one, so a machine run on its own keeps its slot.
@@ -238,31 +241,31 @@ export const filesystemMachine = setup({
               {
                 guard: { type: 'isStalePlanErrorWithCursorBehind', params: ({ event }) => ({ error: event.error }) },
                 target: '#filesystem.savingCursor',
-                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: true }) },
+                actions: ['markInterrupted', { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: true }) }],
               },
               {
                 guard: { type: 'isStalePlanError', params: ({ event }) => ({ error: event.error }) },
                 target: '#filesystem.retryWait',
-                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: true }) },
+                actions: ['markInterrupted', { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: true }) }],
               },
               {
                 guard: { type: 'isRetryableErrorWithCursorBehind', params: ({ event }) => ({ error: event.error }) },
                 target: '#filesystem.savingCursor',
-                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) },
+                actions: ['markInterrupted', { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) }],
               },
               {
                 guard: { type: 'isRetryableError', params: ({ event }) => ({ error: event.error }) },
                 target: '#filesystem.retryWait',
-                actions: { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) },
+                actions: ['markInterrupted', { type: 'recordRetry', params: ({ event }) => ({ error: event.error, replan: false }) }],
               },
               {
                 guard: 'isCursorBehind',
                 target: '#filesystem.savingCursor',
-                actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+                actions: ['markInterrupted', { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) }],
               },
               {
                 target: '#filesystem.permanentError',
-                actions: { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+                actions: ['markInterrupted', { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) }],
               },
             ],
           },

@@ -18,22 +18,14 @@ export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
  *
  * Planning already carries the token a receiver had when it was listed; a token can only appear
  * after that through a transfer that failed since. So the receiver is listed again only for a
- * filesystem whose last transfer here failed: listing every filesystem before each transfer made
+ * step whose last transfer failed (`interrupted`): listing every filesystem before each transfer made
  * a run over n filesystems cost n listings of n (10,000 filesystems: minutes instead of seconds).
  */
 export function transferActor(endpoints: EndpointPair, now: () => number, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS) {
-  const failedHere = new Set<string>();
+  // Whether this step's last transfer failed is the step's own data (`interrupted`), kept by the
+  // machines, not state hidden in this factory.
   return fromEventObservable<TransferProgressEvent, TransferInput>(({ input }) =>
-    observableTask<TransferProgressEvent>(async (emit, signal) => {
-      const { path } = input;
-      try {
-        await transferStep(endpoints, input, failedHere.has(path), emit, signal, now, intervalMs);
-        failedHere.delete(path);
-      } catch (error) {
-        failedHere.add(path);
-        throw error;
-      }
-    }),
+    observableTask<TransferProgressEvent>((emit, signal) => transferStep(endpoints, input, input.step.interrupted === true, emit, signal, now, intervalMs)),
   );
 }
 

@@ -15,6 +15,11 @@ export interface PlannedStep {
   /** The transfer continued an interrupted stream from a resume token (kept once received). */
   resumed?: boolean | undefined;
   /**
+   * The step's last transfer failed, so the receiver may hold a partial stream that planning did
+   * not see; the next transfer asks the receiver for its resume token. Cleared once received.
+   */
+  interrupted?: boolean | undefined;
+  /**
    * The receiver holds a partial receive that leads elsewhere than this step (its token names
    * another snapshot): the transfer clears it (`zfs receive -A`) before it sends afresh.
    */
