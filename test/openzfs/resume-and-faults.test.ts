@@ -85,6 +85,7 @@ describeOnOpenZfs('resumable receive and faults', (vm) => {
     const report = await runJob('resume', sender, receiver);
     expect(report.ok, JSON.stringify(report.replication?.filesystems)).toBe(true);
     const step = report.replication?.filesystems.find((f) => f.filesystem === fs)?.completedSteps.find((s) => s.kind === 'transfer');
+    expect(step?.resumed).toBe(true);
     expect(step?.bytes).toBeGreaterThan(0);
     expect(step?.bytes).toBeLessThan(22 * 1024 * 1024);
     expect(await guidOf(`${root}/${fs}@s1`)).toBe(await guidOf(`${fs}@s1`));
