@@ -34,6 +34,8 @@ export { initialReplicationPath } from './planning/initial-replication-path.js';
 // Pruning
 export type { KeepRule, PruneSnapshot } from './pruning/keep-rule.js';
 export { keepRulesFromConfig } from './pruning/keep-rules-from-config.js';
+export { keepRuleSchema } from './pruning/keep-rule-schema.js';
+export type { KeepRuleConfig, KeepRuleType } from './pruning/keep-rule-schema.js';
 export { pruneSnapshots } from './pruning/prune-snapshots.js';
 export { planPruneSide } from './pruner/plan-prune-side.js';
 export type { PruneFilesystemPlan, PruneListing, PruneSide, ProtectedSnapshot } from './pruner/plan-prune-side.js';
@@ -48,8 +50,11 @@ export type {
   DestroyResult,
   Endpoint,
   EndpointCapabilities,
+  EndpointListing,
   FilesystemInfo,
+  ForeignCursor,
   ReceiveRequest,
+  ResumeTokenTarget,
   SendRequest,
 } from './endpoint/endpoint.js';
 export { cursorBookmarkName, parseCursorBookmarkName, cursorPropertyName, PLACEHOLDER_PROPERTY } from './endpoint/cursor.js';
