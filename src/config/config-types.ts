@@ -3,6 +3,7 @@
  * spelled out, camelCase names. Built by `parseConfig`; the raw file is never used past it.
  */
 import type { InitialReplicationPolicy, RetryPolicy } from '../runner/job-options.js';
+import type { KeepRuleConfig } from '../pruning/keep-rule-schema.js';
 import type { MemoryPoolEntry } from './config-schema.js';
 
 /** How xrepl reaches another machine (zrepl's `connect` with `type: ssh`). */
@@ -42,9 +43,9 @@ export interface JobConfig {
   /** `create_root_fs`: create `rootFs` when missing; otherwise a missing root is an error. */
   createRootFs: boolean;
   snapshotting: SnapshottingConfig;
-  /** Keep rules as written (already checked by `keepRulesFromConfig`). */
-  keepSender: unknown[];
-  keepReceiver: unknown[];
+  /** Keep rules as written, checked against the keep-rule schema. */
+  keepSender: KeepRuleConfig[];
+  keepReceiver: KeepRuleConfig[];
   concurrency: number;
   initialReplication: InitialReplicationPolicy;
   retry?: Partial<RetryPolicy> | undefined;

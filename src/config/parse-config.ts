@@ -5,7 +5,7 @@ import { datasetNameProblem } from '../domain/dataset-name.js';
 import { ConfigError, errorMessage } from '../domain/errors.js';
 import { filesystemFilter } from '../filter/filesystem-filter.js';
 import { selectsNear } from '../filter/selects-near.js';
-import { keepRulesFromConfig } from '../pruning/keep-rules-from-config.js';
+import { keepRulesFromConfig, parseKeepRuleConfig } from '../pruning/keep-rules-from-config.js';
 import { sshTransportOptionsProblem } from '../transport/ssh-transport.js';
 import { type ConfigProblem, ConfigFileError, formatKeyPath } from './config-problem.js';
 import { type AnyJobEntry, type ConfigFile, type JobEntry, type ServeJobEntry, configFileSchema } from './config-schema.js';
@@ -309,8 +309,9 @@ function resolveJob(job: JobEntry, index: number): JobConfig {
       job.snapshotting.type === 'periodic'
         ? { type: 'periodic', prefix: job.snapshotting.prefix, intervalMs: job.snapshotting.interval }
         : { type: 'manual' },
-    keepSender: job.pruning.keep_sender,
-    keepReceiver: job.pruning.keep_receiver,
+    // Already checked above (keepRulesFromConfig); parsed again here only to carry their type.
+    keepSender: job.pruning.keep_sender.map((r, i) => parseKeepRuleConfig(r, `keep_sender[${i}]`)),
+    keepReceiver: job.pruning.keep_receiver.map((r, i) => parseKeepRuleConfig(r, `keep_receiver[${i}]`)),
     concurrency: job.replication?.concurrency ?? 1,
     initialReplication: job.replication?.initial_replication ?? 'most_recent',
     retry:

@@ -1,5 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { Endpoint } from '../endpoint/endpoint.js';
+import type { KeepRuleConfig } from '../pruning/keep-rule-schema.js';
 
 /** What to do with a filesystem that the receiver does not have yet (zrepl's `initial_replication`). */
 export type InitialReplicationPolicy = 'most_recent' | 'all' | 'fail';
@@ -34,9 +35,9 @@ export interface ReplicationJobOptions {
   sender: Endpoint;
   receiver: Endpoint;
   /** Keep rules for the sender, in zrepl's vocabulary (`[{ type: 'not_replicated' }, { type: 'last_n', count: 10 }]`). Default: keep everything. */
-  keepSender?: readonly unknown[];
+  keepSender?: readonly KeepRuleConfig[];
   /** Keep rules for the receiver. Default: keep everything. */
-  keepReceiver?: readonly unknown[];
+  keepReceiver?: readonly KeepRuleConfig[];
   /** Time between invocations in ms; omit for a job that runs only on wakeup. */
   intervalMs?: number;
   /** Filesystems replicated at once (default 1). */

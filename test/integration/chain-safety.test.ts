@@ -14,6 +14,7 @@ import { createZfsEndpoint } from '../../src/endpoint/zfs-endpoint.js';
 import { createReplicationJob } from '../../src/runner/create-replication-job.js';
 import { listPruneSide, pruneSideDryRun } from '../../src/cli/prune-dry-run.js';
 import { createTestPools, describeWithZfs, sh, type TestPools } from './helpers/real-zfs.js';
+import type { KeepRuleConfig } from '../../src/pruning/keep-rule-schema.js';
 
 const live = (): AbortSignal => new AbortController().signal;
 
@@ -87,7 +88,7 @@ describeWithZfs('chain safety on real zfs-fuse pools', () => {
     expect((await b.runOnce()).last?.ok).toBe(true);
     await sh('zfs', 'snapshot', `${fs}@s3`);
     await sh('zfs', 'snapshot', `${fs}@s4`);
-    const keepSender = [{ type: 'not_replicated' }, { type: 'last_n', count: 1 }];
+    const keepSender: KeepRuleConfig[] = [{ type: 'not_replicated' }, { type: 'last_n', count: 1 }];
     const a = createReplicationJob({ name: 'local', sender: senderOf(fs), receiver: receiverAt('cdst'), initialReplication: 'all', keepSender });
     expect((await a.runOnce()).last?.ok).toBe(true);
     a.stop();

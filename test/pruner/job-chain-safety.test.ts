@@ -8,6 +8,7 @@ import type { Endpoint } from '../../src/endpoint/endpoint.js';
 import { createMemoryPool, type MemoryPool } from '../../src/endpoint/memory/memory-pool.js';
 import { createReplicationJob } from '../../src/runner/create-replication-job.js';
 import { drive, useEngineFakeTimers } from '../machines/harness.js';
+import type { KeepRuleConfig } from '../../src/pruning/keep-rule-schema.js';
 
 const FS = 'tank/data';
 
@@ -27,7 +28,7 @@ function snap(pool: MemoryPool, name: string): void {
 
 const names = (pool: MemoryPool, fs: string): string[] => pool.versions(fs).filter((v) => v.type === 'snapshot').map((v) => v.name);
 
-function job(name: string, sender: Endpoint, receiver: Endpoint, keepSender: readonly unknown[], keepReceiver: readonly unknown[] = [], watchdogTimeoutMs = 5_000) {
+function job(name: string, sender: Endpoint, receiver: Endpoint, keepSender: readonly KeepRuleConfig[], keepReceiver: readonly KeepRuleConfig[] = [], watchdogTimeoutMs = 5_000) {
   return createReplicationJob({
     name,
     sender,

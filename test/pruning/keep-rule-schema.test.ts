@@ -44,6 +44,21 @@ describe('keep rule schema', () => {
     );
   });
 
+  it('makes createReplicationJob refuse a misspelt rule at compile time', () => {
+    const src = createMemoryPool({ name: 'src', seed: 1 });
+    const dst = createMemoryPool({ name: 'dst', seed: 2 });
+    const build = (): unknown =>
+      createReplicationJob({
+        name: 'ts_job',
+        sender: src.sender({}),
+        receiver: dst.receiver({ rootFs: 'backup' }),
+        // @ts-expect-error `cout` is not a field of a last_n rule: the option is typed by the schema.
+        keepSender: [{ type: 'last_n', cout: 10 }],
+      });
+    // And at run time it is refused too, naming the field.
+    expect(build).toThrow(/keep_sender\[0\]\.cout/);
+  });
+
   it('makes createReplicationJob refuse a misspelt rule passed from JavaScript, naming it', () => {
     const src = createMemoryPool({ name: 'src', seed: 1 });
     const dst = createMemoryPool({ name: 'dst', seed: 2 });
