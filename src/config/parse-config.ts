@@ -165,6 +165,13 @@ function semanticProblems(file: ConfigFile): ConfigProblem[] {
       const confinement = confinementProblem(job, at('filesystems'), at('root_fs'));
       if (confinement !== undefined) add(at('filesystems'), confinement);
     }
+    if (job.type === 'pull' && job.connect?.type === 'ssh+stdinserver' && job.snapshotting.type === 'periodic') {
+      // A source serves pulls but takes no snapshots for a client; the pull would fail on every run.
+      add(
+        at('snapshotting'),
+        'a pull job through ssh+stdinserver cannot take snapshots on the source (it serves listings and sends only): use { type: manual } and snapshot on the source machine',
+      );
+    }
     if (job.snapshotting.type === 'periodic') {
       const prefixProblem = datasetNameProblem(`pool@${job.snapshotting.prefix}`, 'snapshot');
       if (prefixProblem !== undefined) add(at('snapshotting', 'prefix'), `cannot start a snapshot name: ${prefixProblem}`);
