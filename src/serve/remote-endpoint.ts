@@ -17,6 +17,7 @@ import { type ParamsIn, RESULT_SCHEMAS, type ResultOut } from './method-schemas.
 import { DEFAULT_PROTOCOL_LIMITS, PROTOCOL_NAME, PROTOCOL_VERSION, type ProtocolLimits } from './protocol-limits.js';
 import { type Method, type ServiceRole, describeIssues, refusedSchema, serverMessageSchema, welcomeSchema } from './protocol-messages.js';
 import { decodeError, decodeFilesystemInfo, decodeListedVersion, decodeListing, decodeMap, decodeVersion, encodeError, encodeVersion } from './wire-values.js';
+import { setStreamRef } from './stream-ref.js';
 
 /** Options of {@link createRemoteEndpoint}. */
 export interface RemoteEndpointOptions {
@@ -77,9 +78,7 @@ export function createRemoteEndpoint(options: RemoteEndpointOptions): RemoteEndp
   const updateRef = (session: Session): void => {
     const active = session.pending.size + session.incoming.size + session.outgoing.size > 0;
     for (const stream of [session.channel.input, session.channel.output] as const) {
-      const handle = stream as unknown as { ref?: () => void; unref?: () => void };
-      if (active) handle.ref?.();
-      else handle.unref?.();
+      setStreamRef(stream, active);
     }
   };
 

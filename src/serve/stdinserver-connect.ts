@@ -5,19 +5,12 @@
  * gets a login shell's "not found", never a shell speaking to the protocol.
  */
 import { spawn } from 'node:child_process';
-import { sshTransportOptionsProblem } from '../transport/ssh-transport.js';
+import { sshTransportOptionsProblem, type SshTransportOptions } from '../transport/ssh-transport.js';
+import { setStreamRef } from './stream-ref.js';
 import type { ByteChannel } from './framed-connection.js';
 
-/** Where and how to log in. */
-export interface StdinServerOptions {
-  host: string;
-  user?: string | undefined;
-  port?: number | undefined;
-  identityFile?: string | undefined;
-  options?: readonly string[] | undefined;
-  /** The local ssh program; `ssh` by default. */
-  sshPath?: string | undefined;
-}
+/** Where and how to log in: the ssh transport's options, less what only zfs-over-ssh uses. */
+export type StdinServerOptions = Pick<SshTransportOptions, 'host' | 'user' | 'port' | 'identityFile' | 'options' | 'sshPath'>;
 
 /** The command asked for; a forced command replaces it, so it only ever runs when there is none. */
 export const UNFORCED_COMMAND = 'xrepl-serve-needs-an-authorized_keys-forced-command';
@@ -42,7 +35,7 @@ export async function connectStdinServer(o: StdinServerOptions): Promise<ByteCha
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4096);
   });
-  (child.stderr as unknown as { unref?: () => void }).unref?.();
+  setStreamRef(child.stderr, false);
   child.unref();
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
