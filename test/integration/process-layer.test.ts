@@ -62,10 +62,9 @@ describeWithZfs('process layer on real zfs-fuse pools', () => {
     const receiver = createZfsEndpoint({ role: 'receiver', rootFs: root });
     const job = createReplicationJob({ name: 'stuck', sender, receiver, watchdogTimeoutMs: 1500, retry: { maxAttempts: 1 } });
     const pipesBefore = process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap').length;
-    const started = Date.now();
+    // The test's own time limit is the hang guard: runOnce must resolve at all.
     const report = await job.runOnce();
     job.stop();
-    expect(Date.now() - started).toBeLessThan(20_000);
     // Nothing keeps the stuck send's pipe open in this process: `xrepl run --once` can exit.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap').length).toBeLessThanOrEqual(pipesBefore);

@@ -2,7 +2,8 @@
  * The built command inside the OpenZFS guest, as an operator runs it there: a local job between
  * two pools, run with the host's node. Full, incremental, nothing to do, pruning on both sides;
  * the cursor is a bookmark, an incremental works from it after its snapshot was destroyed, a held
- * snapshot survives pruning, and size estimates show as expected bytes.
+ * snapshot survives pruning, and size estimates show as expected bytes. The tests build on each
+ * other in order, as an operator's successive runs do.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -171,7 +171,7 @@ describeOnOpenZfs('resumable receive and faults', (vm) => {
     expect(await guidOf(`${root}/${fs}@s1`)).toBe(await guidOf(`${fs}@s1`));
   });
 
-  it('converges after the receive target was busy (a hold on the receiver blocks nothing it needs)', async () => {
+  it('lands the next incremental while the receiver holds a user hold on its base snapshot', async () => {
     const name = `b${randomBytes(2).toString('hex')}`;
     const { fs, root, sender, receiver } = await setUp(name, 4);
     const first = await runJob('busy', sender, receiver);

@@ -83,9 +83,8 @@ describe('the feature probe is bounded', () => {
     const path = join(dir, 'zfs-hang');
     await writeFile(path, '#!/bin/sh\nexec sleep 1000\n');
     await chmod(path, 0o755);
-    const started = Date.now();
+    // Rejecting with kind timeout (not hanging until the test's limit) is the bound at work.
     await expect(detectFeatures(createLocalTransport({ zfsPath: path }), signal(), 300)).rejects.toMatchObject({ kind: 'timeout', errorClass: 'transient' });
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('an aborted probe rejects as aborted', async () => {
