@@ -17,6 +17,7 @@ import type { Endpoint } from '../../src/endpoint/endpoint.js';
 import { createZfsEndpoint } from '../../src/endpoint/zfs-endpoint.js';
 import { createReplicationJob } from '../../src/runner/create-replication-job.js';
 import { readAll } from '../endpoint/contract.js';
+import { retryWhileBusy } from './helpers/retry-while-busy.js';
 import { createTestPools, describeWithZfs, mounted, sh, type TestPools } from './helpers/real-zfs.js';
 
 const live = (): AbortSignal => new AbortController().signal;
@@ -103,7 +104,9 @@ describeWithZfs('receiver safety on real zfs-fuse pools', () => {
     if (!(await receiver.capabilities(live())).resumableReceive) expect(leftover?.placeholder).toBe(true);
     else if (leftover !== undefined) expect(leftover.placeholder || leftover.resumeToken !== undefined).toBe(true);
 
-    await receiver.receive({ filesystem: fs, to: s1, stream: await sender.send({ filesystem: fs, to: s1 }, live()) }, live());
+    await retryWhileBusy(async () =>
+      receiver.receive({ filesystem: fs, to: s1, stream: await sender.send({ filesystem: fs, to: s1 }, live()) }, live()),
+    );
     expect(await snapshotNames(`${root}/${fs}`)).toEqual(['s1']);
     expect((await receiver.listFilesystems(live())).find((f) => f.path === fs)?.placeholder).toBe(false);
     expect(await prop('xrepl:placeholder', `${root}/${fs}`)).not.toBe('on');

@@ -14,6 +14,7 @@ import type { ListedVersion } from '../../src/domain/version.js';
 import type { Endpoint } from '../../src/endpoint/endpoint.js';
 import { snapshotName } from '../../src/endpoint/snapshot-name.js';
 import { createZfsEndpoint } from '../../src/endpoint/zfs-endpoint.js';
+import { retryWhileBusy } from './helpers/retry-while-busy.js';
 import { createTestPools, describeWithZfs, mounted, noProcessesLeft, processesMentioning, readSnapshotFiles, sh, type TestPools } from './helpers/real-zfs.js';
 import { slowTap, whenTrue } from './helpers/streams.js';
 
@@ -51,19 +52,8 @@ describeWithZfs('real transfers between zfs-fuse pools', () => {
     const stream = await sender.send({ filesystem: fs, to, from }, live());
     await receiver.receive({ filesystem: fs, to, from, stream }, live());
   };
-  /**
-   * A rerun as the engine makes it: a transient `dataset-busy` (zfs-fuse still tearing down the
-   * killed receive under the placeholder) is retried after a short wait, anything else fails.
-   */
-  const rerun = async (fs: string, to: ListedVersion, from?: ListedVersion): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      const error = await transfer(fs, to, from).then(() => undefined, (e: unknown) => e);
-      if (error === undefined) return;
-      if (!(error instanceof EndpointError) || error.kind !== 'dataset-busy' || attempt >= 10) throw error;
-      expect(error.errorClass).toBe('transient');
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  };
+  const rerun = (fs: string, to: ListedVersion, from?: ListedVersion): Promise<void> =>
+    retryWhileBusy(() => transfer(fs, to, from));
   const expectSameFiles = async (fs: string, snapshot: string): Promise<void> => {
     const sent = await readSnapshotFiles(fs, snapshot);
     const received = await readSnapshotFiles(`${root}/${fs}`, snapshot);
