@@ -108,8 +108,10 @@ const sshConnectSchema = strict({
   port: z.number().int().min(1).max(65535).optional(),
   /** The private key's path; xrepl never reads or prints the key itself. */
   identity_file: z.string().min(1).optional(),
-  /** Extra ssh `-o Key=Value` options. */
+  /** Extra ssh `-o Key=Value` options, from a list of safe ones. */
   options: z.array(z.string()).optional(),
+  /** Option keys allowed beyond the safe list (ProxyCommand, …): the operator takes the risk by name. */
+  allow_unsafe_options: z.array(z.string().min(1)).optional(),
   /** The zfs program on the remote machine. */
   zfs_path: z.string().min(1).optional(),
 });
@@ -122,6 +124,7 @@ const stdinServerConnectSchema = strict({
   port: z.number().int().min(1).max(65535).optional(),
   identity_file: z.string().min(1).optional(),
   options: z.array(z.string()).optional(),
+  allow_unsafe_options: z.array(z.string().min(1)).optional(),
 });
 
 const connectSchema = z.discriminatedUnion('type', [sshConnectSchema, stdinServerConnectSchema]);

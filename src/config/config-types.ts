@@ -14,6 +14,8 @@ export interface SshConnection {
   /** The private key's path; its contents are never read or printed by xrepl. */
   identityFile?: string | undefined;
   options?: string[] | undefined;
+  /** Keys of `options` the operator allowed beyond the safe list. */
+  allowUnsafeOptions?: string[] | undefined;
   zfsPath?: string | undefined;
 }
 

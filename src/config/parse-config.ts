@@ -143,6 +143,7 @@ function semanticProblems(file: ConfigFile): ConfigProblem[] {
           port: job.connect.port,
           identityFile: job.connect.identity_file,
           options: job.connect.options,
+          allowUnsafeOptions: job.connect.allow_unsafe_options,
         });
         if (problem !== undefined) add(at('connect'), problem);
       }
@@ -293,6 +294,7 @@ function resolveJob(job: JobEntry, index: number): JobConfig {
           port: job.connect.port,
           identityFile: job.connect.identity_file,
           options: job.connect.options,
+          allowUnsafeOptions: job.connect.allow_unsafe_options,
           zfsPath: job.connect.type === 'ssh' ? job.connect.zfs_path : undefined,
         };
   const local: EndpointConfig = { type: 'zfs', transport: 'local' };

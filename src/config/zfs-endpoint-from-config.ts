@@ -24,6 +24,7 @@ export async function createZfsEndpointFromConfig(config: Extract<EndpointConfig
           port: config.ssh.port,
           identityFile: config.ssh.identityFile,
           options: config.ssh.options,
+          allowUnsafeOptions: config.ssh.allowUnsafeOptions,
           zfsPath: config.ssh.zfsPath,
         });
   return use.role === 'sender'

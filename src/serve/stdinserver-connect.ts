@@ -10,7 +10,7 @@ import { setStreamRef } from './stream-ref.js';
 import type { ByteChannel } from './framed-connection.js';
 
 /** Where and how to log in: the ssh transport's options, less what only zfs-over-ssh uses. */
-export type StdinServerOptions = Pick<SshTransportOptions, 'host' | 'user' | 'port' | 'identityFile' | 'options' | 'sshPath'>;
+export type StdinServerOptions = Pick<SshTransportOptions, 'host' | 'user' | 'port' | 'identityFile' | 'options' | 'allowUnsafeOptions' | 'sshPath'>;
 
 /** The command asked for; a forced command replaces it, so it only ever runs when there is none. */
 export const UNFORCED_COMMAND = 'xrepl-serve-needs-an-authorized_keys-forced-command';

@@ -1,6 +1,7 @@
 import { connectionSharingOptions } from './ssh-connection-sharing.js';
 import { quoteShellCommand } from './shell-quote.js';
 import { DEFAULT_ZFS_PATH } from './local-transport.js';
+import { sshOptionPolicyProblem } from './ssh-option-policy.js';
 import { ZFS_ENV, zpoolPathFor, type SpawnCommand, type Transport } from './transport.js';
 
 /** Options of {@link createSshTransport}. */
@@ -13,8 +14,10 @@ export interface SshTransportOptions {
   port?: number | undefined;
   /** Private key file (`ssh -i`). */
   identityFile?: string | undefined;
-  /** Extra `-o` options as `Key=Value`, e.g. `StrictHostKeyChecking=yes`. */
+  /** Extra `-o` options as `Key=Value`, e.g. `StrictHostKeyChecking=yes`; only safe keys (see ssh-option-policy.ts). */
   options?: readonly string[] | undefined;
+  /** Keys of `options` allowed although they are not on the safe list (e.g. `ProxyCommand`). */
+  allowUnsafeOptions?: readonly string[] | undefined;
   /** The local ssh program; `ssh` by default. */
   sshPath?: string | undefined;
   /** The zfs program on the remote machine; `zfs` by default. */
@@ -41,6 +44,8 @@ export function sshTransportOptionsProblem(o: SshTransportOptions): string | und
   }
   for (const opt of o.options ?? []) {
     if (!sshOptionPattern.test(opt)) return `ssh option ${JSON.stringify(opt)} is not of the form Key=Value`;
+    const policy = sshOptionPolicyProblem(opt, o.allowUnsafeOptions);
+    if (policy !== undefined) return policy;
   }
   return undefined;
 }
@@ -55,7 +60,8 @@ export function createSshTransport(options: SshTransportOptions): Transport {
   if (problem !== undefined) throw new TypeError(`ssh transport: ${problem}`);
   const sshArgs = ['-o', 'BatchMode=yes'];
   if (options.port !== undefined) sshArgs.push('-p', String(options.port));
-  if (options.identityFile !== undefined) sshArgs.push('-i', options.identityFile);
+  // Only the configured key: an agent's other keys could log in with other forced commands (or none).
+  if (options.identityFile !== undefined) sshArgs.push('-i', options.identityFile, '-o', 'IdentitiesOnly=yes');
   if (options.user !== undefined) sshArgs.push('-l', options.user);
   for (const opt of options.options ?? []) sshArgs.push('-o', opt);
   // ssh takes the first value given for an option, so the caller's options (above) win over these:

@@ -8,7 +8,7 @@ describe('ssh transport', () => {
     const t = createSshTransport({ host: 'backup.example', user: 'root', port: 2222, identityFile: '/k/id', options: ['ConnectTimeout=5'], shareConnection: false });
     expect(t.zfsCommand(['send', 'tank/my fs@s'])).toEqual({
       file: 'ssh',
-      args: ['-o', 'BatchMode=yes', '-p', '2222', '-i', '/k/id', '-l', 'root', '-o', 'ConnectTimeout=5', '--', 'backup.example', "env LC_ALL=C 'zfs' 'send' 'tank/my fs@s'"],
+      args: ['-o', 'BatchMode=yes', '-p', '2222', '-i', '/k/id', '-o', 'IdentitiesOnly=yes', '-l', 'root', '-o', 'ConnectTimeout=5', '--', 'backup.example', "env LC_ALL=C 'zfs' 'send' 'tank/my fs@s'"],
       env: { LC_ALL: 'C' },
     });
     expect(t.name).toBe('ssh:root@backup.example:2222');
@@ -51,5 +51,25 @@ describe('the C locale', () => {
 describe('local transport', () => {
   it('passes the arguments as an array to zfs, no shell involved', () => {
     expect(createLocalTransport().zfsCommand(['list', 'a b; rm'])).toEqual({ file: 'zfs', args: ['list', 'a b; rm'], env: { LC_ALL: 'C' } });
+  });
+});
+
+describe('ssh options the transports pass', () => {
+  it('both ssh transports log in with the configured key only (IdentitiesOnly=yes), set before the caller\'s options so none can undo it', async () => {
+    const { stdinServerSshArgs } = await import('../../src/serve/stdinserver-connect.js');
+    const zfs = createSshTransport({ host: 'h', identityFile: '/k/id', options: ['ConnectTimeout=5'], shareConnection: false }).zfsCommand(['list']).args;
+    const serve = stdinServerSshArgs({ host: 'h', identityFile: '/k/id', options: ['ConnectTimeout=5'] });
+    for (const args of [zfs, serve]) {
+      expect(args.slice(args.indexOf('-i'), args.indexOf('-i') + 4)).toEqual(['-i', '/k/id', '-o', 'IdentitiesOnly=yes']);
+      expect(args.indexOf('IdentitiesOnly=yes')).toBeLessThan(args.indexOf('ConnectTimeout=5'));
+    }
+  });
+
+  it('both refuse a command-running option unless it is allowed by name', async () => {
+    const { stdinServerSshArgs } = await import('../../src/serve/stdinserver-connect.js');
+    expect(() => createSshTransport({ host: 'h', options: ['ProxyCommand=nc %h %p'] })).toThrow(/ssh option ProxyCommand is not on/);
+    expect(() => stdinServerSshArgs({ host: 'h', options: ['LocalCommand=id', 'PermitLocalCommand=yes'] })).toThrow(/ssh option LocalCommand is not on/);
+    const allowed = createSshTransport({ host: 'h', options: ['ProxyCommand=nc %h %p'], allowUnsafeOptions: ['proxycommand'], shareConnection: false });
+    expect(allowed.zfsCommand(['list']).args).toContain('ProxyCommand=nc %h %p');
   });
 });
