@@ -169,7 +169,7 @@ export function createProgram(base: CommandContext, runners: CommandRunners, set
     .option('--stdio', 'speak the protocol on stdin and stdout (required)', false)
     .requiredOption('--client <name>', "the client's name: a sink puts its filesystems below root_fs/<name>")
     .requiredOption('-c, --config <file>', "the server's configuration file (YAML) with sink and source jobs")
-    .option('-j, --job <name>', 'serve only this job (needed when the file has several sink or source jobs)')
+    .option('-j, --job <name>', 'serve only this job to the client (needed when the file has several sink and source jobs)')
     .action(
       act(async () => {
         const options = optionsOf<ServeCommandOptions>('serve');

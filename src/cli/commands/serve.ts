@@ -19,7 +19,7 @@ export interface ServeCommandOptions {
   stdio: boolean;
   client: string;
   config: string;
-  /** The server job to serve; needed only when the file has several of the role the client asks for. */
+  /** The one server job this client may use; needed when the file has several serve jobs. */
   job?: string | undefined;
 }
 
@@ -46,6 +46,10 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
   }
   if (options.job !== undefined) jobs = jobs.filter((job) => job.name === options.job);
   const resolve = (role: 'sink' | 'source'): Service | string => {
+    // Without --job a key could ask for any role: a sink client would read the source's data.
+    if (options.job === undefined && jobs.length > 1) {
+      return `this server has several jobs (${jobs.map((j) => `${j.type} ${j.name}`).join(', ')}); the forced command of client ${options.client}'s key must name the one it may use with --job`;
+    }
     const candidates = jobs.filter((job) => job.type === role);
     const job = candidates[0];
     if (job === undefined) return noJobFor(role, options.client, jobs.map((j) => `${j.type} ${j.name}`));
