@@ -41,11 +41,18 @@ export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endp
       throw new EndpointError(`${what}: this sender cannot read resume tokens, so it does not resume ${request.filesystem}`, { kind: 'not-allowed', dataset: request.filesystem });
     }
     const target = await innerDescribe(request.resumeToken, signal);
-    if (!filter.matches(target.filesystem) || target.filesystem !== request.filesystem) {
-      throw new EndpointError(
-        `${what}: the resume token for ${request.filesystem} leads to ${printableLine(target.filesystem)}@${printableLine(target.snapshot)}, ${filter.matches(target.filesystem) ? 'another filesystem' : "which this sender's filter does not serve"}`,
-        { kind: 'not-allowed', dataset: request.filesystem },
-      );
+    if (!filter.matches(target.filesystem)) {
+      // Not naming where it leads: a name outside the filter is not the client's to learn.
+      throw new EndpointError(`${what}: the resume token for ${request.filesystem} leads to a filesystem this sender's filter does not serve`, {
+        kind: 'not-allowed',
+        dataset: request.filesystem,
+      });
+    }
+    if (target.filesystem !== request.filesystem) {
+      throw new EndpointError(`${what}: the resume token for ${request.filesystem} leads to ${printableLine(target.filesystem)}@${printableLine(target.snapshot)}, another filesystem`, {
+        kind: 'not-allowed',
+        dataset: request.filesystem,
+      });
     }
     if (target.toGuid !== request.to.guid || (target.fromGuid ?? 0n) !== (request.from?.guid ?? 0n)) {
       throw new EndpointError(`${what}: the resume token of ${request.filesystem} leads to @${printableLine(target.snapshot)} (guid ${target.toGuid}), not to the requested step`, {
@@ -106,7 +113,15 @@ export function filteredSender(inner: Endpoint, filter: FilesystemMatcher): Endp
       return inner.createSnapshots(filesystems, snapshot, signal);
     },
   };
-  if (innerDescribe !== undefined) view.describeResumeToken = (token, signal) => innerDescribe(token, signal);
+  if (innerDescribe !== undefined) {
+    view.describeResumeToken = async (token, signal) => {
+      const target = await innerDescribe(token, signal);
+      if (!filter.matches(target.filesystem)) {
+        throw new EndpointError("describeResumeToken: the token leads to a filesystem this sender's filter does not serve", { kind: 'not-allowed' });
+      }
+      return target;
+    };
+  }
   const innerAbort = inner.abortPartialReceive?.bind(inner);
   if (innerAbort !== undefined) {
     view.abortPartialReceive = async (filesystem, signal) => {

@@ -86,3 +86,29 @@ describe('a source serves exactly its filter', () => {
     expect(pool.versions('tank/secret').map((v) => v.name)).toEqual(['s1']);
   });
 });
+
+describe("a source's resume tokens", () => {
+  it("neither sends nor names what a token of an unserved filesystem leads to", async () => {
+    const src = createMemoryPool({ name: 'src', seed: 5 });
+    const dst = createMemoryPool({ name: 'dst', seed: 6 });
+    src.createFilesystem('tank/data');
+    const data = src.snapshot('tank/data', 's1');
+    src.createFilesystem('tank/secret_name');
+    src.write('tank/secret_name', 'f', 'z'.repeat(50_000));
+    const secret = src.snapshot('tank/secret_name', 'hidden_snap');
+    src.faults.add({ call: 'send', effect: { type: 'truncate', afterBytes: 1000 } });
+    await dst.receive({ filesystem: 'x', to: secret, stream: await src.send({ filesystem: 'tank/secret_name', to: secret }, signal()) }, signal()).catch(() => undefined);
+    const token = (await dst.listFilesystems(signal())).find((f) => f.path === 'x')?.resumeToken;
+    expect(token).toBeDefined();
+    const { remote } = inProcessRemote('source', { resolve: () => sourceService({ job: 'src', client: 'puller', endpoint: src, filter: filesystemFilter({ 'tank/data<': true }) }) });
+    for (const attempt of [
+      remote.describeResumeToken!(token!, signal()),
+      remote.send({ filesystem: 'tank/data', to: data, resumeToken: token }, signal()),
+      remote.estimateSendSize({ filesystem: 'tank/data', to: data, resumeToken: token }, signal()),
+    ]) {
+      const e = await attempt.then(() => undefined, (x: unknown) => x);
+      expect(e).toMatchObject({ kind: 'not-allowed' });
+      expect((e as Error).message).not.toMatch(/secret_name|hidden_snap/);
+    }
+  });
+});
