@@ -61,6 +61,8 @@ export async function serveCommand(options: ServeCommandOptions, context: Comman
     const filter = filesystemFilter(job.filesystems, { configPath: `jobs[${job.index}].filesystems` });
     return sourceService({ job: job.name, client: options.client, endpoint: createZfsEndpoint({ roots: senderRoots(job.filesystems) }), filter });
   };
-  const error = await serveConnection({ input: process.stdin, output: process.stdout }, { resolve, log });
+  // Closing stdin too lets the process exit when the server ends the connection (a protocol
+  // violation) while the client keeps its end open: ssh returns once the forced command exits.
+  const error = await serveConnection({ input: process.stdin, output: process.stdout, close: () => process.stdin.destroy() }, { resolve, log });
   return error === undefined ? EXIT_OK : EXIT_FAILED;
 }

@@ -1,13 +1,16 @@
 /**
  * What the `xrepl serve` end-to-end tests share: the authorized_keys forced command that runs the
  * built CLI's server, the `connect:` block of a client's config for a key of the test sshd, a
- * remote endpoint over real ssh for hand-made requests, and the names in a pool.
+ * remote endpoint and a raw protocol session over real ssh for hand-made requests, and the names
+ * in a pool.
  */
 import { sh } from '../../integration/helpers/real-zfs.js';
 import type { TestSshd } from '../../helpers/test-sshd.js';
 import { connectStdinServer } from '../../../src/serve/stdinserver-connect.js';
 import { type RemoteEndpoint, createRemoteEndpoint } from '../../../src/serve/remote-endpoint.js';
 import type { ServiceRole } from '../../../src/serve/protocol-messages.js';
+import { FramedConnection } from '../../../src/serve/framed-connection.js';
+import { DEFAULT_PROTOCOL_LIMITS, PROTOCOL_NAME, PROTOCOL_VERSION } from '../../../src/serve/protocol-limits.js';
 import { CLI } from './built-cli.js';
 
 /** authorized_keys options forcing a key into the built server for one client (and one job). */
@@ -48,4 +51,59 @@ export async function snapshotsOf(fs: string): Promise<string[]> {
     .split('\n')
     .filter((l) => l.startsWith(`${fs}@`))
     .map((l) => l.slice(fs.length + 1));
+}
+
+/** A hand-made protocol client over real ssh: hello, then raw calls answered by id. */
+export interface RawSession {
+  /** The welcome, or the refusal, the server answered the hello with. */
+  greeting: { t: string; message?: string; methods?: string[] };
+  /** Sends a call exactly as given and resolves with the server's answer to it. */
+  call(method: string, params: unknown): Promise<{ t: string; error?: { kind?: string; message?: string } }>;
+  /** Writes raw bytes (frames or not) to the server. */
+  write(bytes: Buffer): void;
+  /** Resolves when the connection has closed. */
+  closed: Promise<void>;
+  close(): void;
+}
+
+/** Opens a raw session with a client's key, asking for a role. */
+export async function rawSession(sshd: TestSshd, identityFile: string, role: string): Promise<RawSession> {
+  const channel = await connectStdinServer({ host: sshd.host, port: sshd.port, user: sshd.user, identityFile, options: sshd.options });
+  const connection = new FramedConnection(channel, DEFAULT_PROTOCOL_LIMITS);
+  const waiting = new Map<number, (m: { t: string }) => void>();
+  let greet: ((m: RawSession['greeting']) => void) | undefined;
+  let done: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (done = resolve));
+  const greeting = new Promise<RawSession['greeting']>((resolve) => (greet = resolve));
+  connection.start({
+    message(raw) {
+      const m = raw as { t: string; id?: number };
+      if (greet !== undefined) {
+        greet(m);
+        greet = undefined;
+        return;
+      }
+      if (m.id !== undefined) waiting.get(m.id)?.(m);
+    },
+    data: () => undefined,
+    closed() {
+      greet?.({ t: 'closed' });
+      for (const w of waiting.values()) w({ t: 'closed' });
+      done();
+    },
+  });
+  connection.send({ t: 'hello', protocol: PROTOCOL_NAME, version: PROTOCOL_VERSION, role, windowBytes: 65536 });
+  let nextId = 1;
+  return {
+    greeting: await greeting,
+    call: (method, params) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        waiting.set(id, resolve as (m: { t: string }) => void);
+        connection.send({ t: 'call', id, method, params });
+      }),
+    write: (bytes) => void channel.output.write(bytes),
+    closed,
+    close: () => connection.close(),
+  };
 }
