@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestPools, describeWithZfs, mounted, sh, type TestPools } from '../integration/helpers/real-zfs.js';
 import { describeWithSshd, startTestSshd, type TestSshd } from '../integration/helpers/sshd.js';
-import { CLI, ensureBuilt, xrepl } from './helpers/built-cli.js';
+import { ensureBuilt, xrepl } from './helpers/built-cli.js';
+import { forcedServe, snapshotsOf, stdinServerConnect } from './helpers/serve-over-ssh.js';
 
 describeWithZfs('xrepl serve behind an ssh forced command (built CLI)', () => {
   describeWithSshd('push into a sink through ssh+stdinserver', () => {
@@ -36,7 +37,7 @@ describeWithZfs('xrepl serve behind an ssh forced command (built CLI)', () => {
         serverConfig,
         ['jobs:', '  - name: backups', '    type: sink', `    root_fs: ${sinkRoot}`, '    append_only: true', ''].join('\n'),
       );
-      sshd = await startTestSshd({ keyOptions: `command="${process.execPath} ${CLI} serve --stdio --client prod1 --config ${serverConfig}",restrict` });
+      sshd = await startTestSshd({ keyOptions: forcedServe('prod1', serverConfig) });
       clientConfig = join(dir, 'client.yml');
       await writeFile(
         clientConfig,
@@ -44,13 +45,7 @@ describeWithZfs('xrepl serve behind an ssh forced command (built CLI)', () => {
           'jobs:',
           '  - name: offsite',
           '    type: push',
-          '    connect:',
-          '      type: ssh+stdinserver',
-          `      host: ${sshd.host}`,
-          `      port: ${sshd.port}`,
-          `      user: ${sshd.user}`,
-          `      identity_file: ${sshd.identityFile}`,
-          `      options: [ ${sshd.options.map((o) => JSON.stringify(o)).join(', ')} ]`,
+          ...stdinServerConnect(sshd, sshd.identityFile),
           `    filesystems: { "${data}<": true }`,
           '    root_fs: ignored_by_a_sink',
           '    snapshotting: { type: periodic, prefix: srv_, interval: 10m }',
@@ -67,12 +62,6 @@ describeWithZfs('xrepl serve behind an ssh forced command (built CLI)', () => {
       await pools?.destroy();
       if (dir) await rm(dir, { recursive: true, force: true });
     });
-
-    const snapshotsOf = async (fs: string): Promise<string[]> =>
-      (await sh('zfs', 'list', '-H', '-o', 'name', '-t', 'snapshot', '-r', fs).catch(() => ''))
-        .split('\n')
-        .filter((l) => l.startsWith(`${fs}@`))
-        .map((l) => l.slice(fs.length + 1));
 
     it('lands the client data below root_fs/<client>, and the append-only floor keeps what the client would prune', async () => {
       await writeFile(join(await mounted(data), 'a.bin'), randomBytes(128 * 1024));

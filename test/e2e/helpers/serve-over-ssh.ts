@@ -58,7 +58,7 @@ export interface RawSession {
   /** The welcome, or the refusal, the server answered the hello with. */
   greeting: { t: string; message?: string; methods?: string[] };
   /** Sends a call exactly as given and resolves with the server's answer to it. */
-  call(method: string, params: unknown): Promise<{ t: string; error?: { kind?: string; message?: string } }>;
+  call(method: string, params: unknown): Promise<{ t: string; value?: unknown; error?: { kind?: string; message?: string } }>;
   /** Writes raw bytes (frames or not) to the server. */
   write(bytes: Buffer): void;
   /** Resolves when the connection has closed. */
