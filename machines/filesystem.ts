@@ -1,11 +1,12 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import type { FilesystemVersion } from '../src/domain/version.js';
-import type { PlannedStep } from '../src/replication/filesystem-entry.js';
+import type { AttemptResult, PlannedStep } from '../src/replication/filesystem-entry.js';
 import { problemFrom, type Problem } from '../src/replication/problem.js';
 import { finalProblem, mayRetry, retryDelay } from '../src/replication/retry-policy.js';
 import type { RetryPolicy } from '../src/runner/job-options.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
 import { ERROR_TAG, madeProgress, NO_PROGRESS, type ProgressRecord } from './progress.js';
+import type { InitialReceivedEvent } from './initial-received.js';
 import type { SlotReleasedEvent } from './slot-release.js';
 
 /** What the replication machine hands a filesystem machine: one attempt at the remaining steps. */
@@ -22,18 +23,7 @@ export interface FilesystemMachineInput {
 }
 
 /** How the attempt ended; the replication machine keeps this as data and may start another. */
-export interface FilesystemMachineOutput {
-  path: string;
-  status: 'completed' | 'retryWait' | 'permanentError';
-  steps: PlannedStep[];
-  attempts: number;
-  retryAt?: number | undefined;
-  problem?: Problem | undefined;
-  /** The failure means the plan is stale (a snapshot vanished, the receiver moved on). */
-  needsReplan: boolean;
-  /** Where the cursor now is. */
-  cursor?: FilesystemVersion | undefined;
-}
+export type FilesystemMachineOutput = AttemptResult;
 
 /** Input of the `transfer` actor: send `step` from the sender and receive it on the receiver. */
 export interface TransferInput {
@@ -164,6 +154,12 @@ export const filesystemMachine = setup({
     markInterrupted: assign({
       steps: ({ context }) => updateStep(context.steps, nextToTransfer(context.steps), { interrupted: true }),
     }),
+    // Runs before markReceived: the step about to be marked is the one just received.
+    reportInitialReceived: enqueueActions(({ context, enqueue, self }) => {
+      const step = context.steps[nextToTransfer(context.steps)];
+      if (step?.kind !== 'transfer' || step.from !== undefined || self._parent === undefined) return;
+      enqueue.sendParent({ type: 'filesystem.initialReceived', path: context.path } satisfies InitialReceivedEvent);
+    }),
     // The parent is the replication machine that holds the slot (see slot-release.ts); XState's
     // sendParent throws without one, so a machine run on its own keeps its slot.
     releaseSlotAfterLastTransfer: enqueueActions(({ context, enqueue, self }) => {
@@ -233,7 +229,7 @@ export const filesystemMachine = setup({
               if (!step) throw new Error(`${context.path}: no step left to transfer`);
               return { path: context.path, step };
             },
-            onDone: { target: 'choosing', actions: ['markReceived', 'releaseSlotAfterLastTransfer', 'madeProgress'] },
+            onDone: { target: 'choosing', actions: ['reportInitialReceived', 'markReceived', 'releaseSlotAfterLastTransfer', 'madeProgress'] },
             // Every failure first records how the attempt ends, then saves the cursor where the
             // receiver got further than the cursor (see savingCursor), else ends at once. A failure
             // is no progress: only the cursor move, once done, is.

@@ -1,20 +1,36 @@
 import { and, assign, enqueueActions, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
-import type { FilesystemVersion } from '../src/domain/version.js';
 import type { EndpointListing } from '../src/endpoint/endpoint.js';
 import type { ListSideInput } from '../src/actors/list-side.js';
-import { EntryTable } from '../src/replication/entry-table.js';
+import { cancelWork } from '../src/replication/cancellation.js';
+import { estimateRequests, recordEstimate, type EstimateRequest } from '../src/replication/estimate-requests.js';
 import type { FilesystemEntry, PlannedStep } from '../src/replication/filesystem-entry.js';
-import { nextStepDate } from '../src/replication/filesystem-entry.js';
 import { planFilesystems } from '../src/replication/plan-filesystems.js';
-import { cancellationProblem, lastRetriedError } from '../src/replication/cancellation.js';
 import { problemFrom, type Problem } from '../src/replication/problem.js';
-import { addWaiting, createQueue, earliestRetry, takeNext, type QueueState } from '../src/replication/queue.js';
-import { finalProblem, gaveUp, hasTriesLeft, mayRetry, retryDelay } from '../src/replication/retry-policy.js';
+import { earliestRetry } from '../src/replication/queue.js';
+import {
+  emptyWork,
+  fillSlots,
+  freeSlots,
+  giveUpReplanning,
+  hasMoreToStart,
+  recordAttempt,
+  recordCrash,
+  recordInitialReceived,
+  releaseSlot,
+  retryWaitingNow,
+  workFromPlan,
+  workOutlook,
+  type ReplicationWork,
+} from '../src/replication/replication-work.js';
+import { finalProblem, hasTriesLeft, mayRetry, retryDelay } from '../src/replication/retry-policy.js';
 import type { InitialReplicationPolicy, RetryPolicy } from '../src/runner/job-options.js';
 import { filesystemMachine, type FilesystemMachineOutput } from './filesystem.js';
 import { unprovidedEventStream, unprovidedPromise } from './placeholder-actor.js';
 import { ERROR_TAG, madeProgress, NO_PROGRESS, WAIT_TAG, type ProgressMadeEvent, type ProgressRecord } from './progress.js';
+import type { InitialReceivedEvent } from './initial-received.js';
 import type { SlotReleasedEvent } from './slot-release.js';
+
+export type { EstimateRequest };
 
 /** Which endpoint a listing actor talks to. */
 export type Side = 'sender' | 'receiver';
@@ -29,14 +45,6 @@ export interface ReplicationMachineInput {
   initialReplication: InitialReplicationPolicy;
   retry: RetryPolicy;
   now: () => number;
-}
-
-/** One size estimate to ask the sender for. */
-export interface EstimateRequest {
-  filesystem: string;
-  stepIndex: number;
-  from?: FilesystemVersion | undefined;
-  to: FilesystemVersion;
 }
 
 /** Input of the `estimateSendSizes` actor. */
@@ -68,33 +76,23 @@ export type ReplicationEvent =
   | { type: 'cancel'; reason: string }
   | EstimateReportedEvent
   | SlotReleasedEvent
+  | InitialReceivedEvent
   | ProgressMadeEvent
   | DoneActorEvent<FilesystemMachineOutput, string>
   | ErrorActorEvent<unknown, string>;
 
-/** The replication machine's context: its input, the listings, the per-filesystem entries and the queue. */
-export interface ReplicationContext extends ReplicationMachineInput {
+/** The replication machine's context: its input, the listings, and the work (per-filesystem entries, queue, slots). */
+export interface ReplicationContext extends ReplicationMachineInput, ReplicationWork {
   /** The sender's listing, kept only until the plan is made. */
   senderListing: EndpointListing | undefined;
   /** The receiver's listing, kept only until the plan is made. */
   receiverListing: EndpointListing | undefined;
-  /** Per-filesystem plans and states, in path order. */
-  entries: EntryTable;
-  /** path → index into entries. */
-  indexOf: Map<string, number>;
-  queue: QueueState;
-  /** Running filesystem machines that gave their slot back (only their cursor move is left). */
-  released: ReadonlySet<string>;
-  /** Filesystem machines running now. */
-  active: number;
   /** Planning failures since the last plan was made (the planning retry budget). */
   planningFailures: number;
   /** Plans made again after a stale-plan failure (the re-plan budget, apart from planning's). */
   replans: number;
   /** Size estimates asked for and not yet answered. */
   pendingEstimates: number;
-  /** Filesystems in retryWait that need a new plan. */
-  replanWaiting: number;
   sleepUntil: number | undefined;
   problem: Problem | undefined;
   outcome: ReplicationMachineOutput['state'] | undefined;
@@ -116,51 +114,6 @@ function isFilesystemSnapshot(value: unknown): value is { context: { steps: File
   if (typeof value !== 'object' || value === null || !('context' in value)) return false;
   const context: unknown = value.context;
   return typeof context === 'object' && context !== null && 'steps' in context && Array.isArray(context.steps);
-}
-
-/** The set without `path` (the same set when it was not there). */
-function withoutPath(set: ReadonlySet<string>, path: string): ReadonlySet<string> {
-  if (!set.has(path)) return set;
-  const next = new Set(set);
-  next.delete(path);
-  return next;
-}
-
-function withEntry(context: ReplicationContext, index: number, entry: FilesystemEntry): EntryTable {
-  return context.entries.with(index, entry);
-}
-
-/** Carries what an earlier plan of this run achieved into a new plan (after a stale-plan failure). */
-function mergePlans(previous: readonly FilesystemEntry[], planned: FilesystemEntry[]): FilesystemEntry[] {
-  if (previous.length === 0) return planned;
-  const before = new Map(previous.map((e) => [e.path, e]));
-  return planned.map((e) => {
-    const old = before.get(e.path);
-    if (!old) return e;
-    if (old.status === 'completed' && e.steps.length === 0) return old;
-    const doneSteps = old.steps.filter((s) => s.done);
-    const steps = [...doneSteps, ...e.steps];
-    return { ...e, attempts: old.attempts, steps, status: e.status === 'skipped' && doneSteps.length > 0 ? 'completed' : e.status };
-  });
-}
-
-function estimateRequests(entries: readonly FilesystemEntry[]): EstimateRequest[] {
-  const requests: EstimateRequest[] = [];
-  for (const e of entries) {
-    if (e.status !== 'ready') continue;
-    e.steps.forEach((s, stepIndex) => {
-      if (s.kind === 'transfer' && !s.done && !s.received) requests.push({ filesystem: e.path, stepIndex, from: s.from, to: s.to });
-    });
-  }
-  return requests;
-}
-
-function hasMoreToStart(context: ReplicationContext): boolean {
-  return takeNext(context.entries, context.queue, context.now()) !== undefined;
-}
-
-function replanCandidates(context: ReplicationContext): boolean {
-  return context.replanWaiting > 0;
 }
 
 const planningFailure = [
@@ -196,15 +149,12 @@ const replicationSetup = setup({
   guards: {
     isRetryablePlanningError: ({ context }, params: { error: unknown }) => mayRetry(context.retry, params.error, context.planningFailures),
     hasNoEstimates: ({ context }) => context.pendingEstimates === 0,
-    hasRetryForFreeSlot: ({ context }) =>
-      earliestRetry(context.entries, context.queue) !== undefined && context.active - context.released.size < context.concurrency,
+    hasRetryForFreeSlot: ({ context }) => earliestRetry(context.entries, context.queue) !== undefined && freeSlots(context, context.concurrency) > 0,
     hasListing: ({ context }, params: { side: Side }) => (params.side === 'sender' ? context.senderListing : context.receiverListing) !== undefined,
-    isWorkDone: ({ context }) =>
-      context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length === 0 && !replanCandidates(context),
-    mustReplan: ({ context }) =>
-      context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length === 0 && replanCandidates(context),
+    isWorkDone: ({ context }) => workOutlook(context, context.now()) === 'done',
+    mustReplan: ({ context }) => workOutlook(context, context.now()) === 'replan',
     canReplan: ({ context }) => hasTriesLeft(context.retry, context.replans),
-    isOnlyWaiting: ({ context }) => context.active === 0 && !hasMoreToStart(context) && context.queue.waiting.length > 0,
+    isOnlyWaiting: ({ context }) => workOutlook(context, context.now()) === 'onlyWaiting',
     isFilesystemCompleted: ({ event }) =>
       event.type.startsWith(DONE_PREFIX) && (event as DoneActorEvent<FilesystemMachineOutput>).output.status === 'completed',
   },
@@ -237,13 +187,10 @@ const replicationSetup = setup({
         context.initialReplication,
         context.now(),
       );
-      const entries = mergePlans(context.entries.toArray(), planned);
+      const work = workFromPlan(context.entries.toArray(), planned);
       return {
-        entries: EntryTable.from(entries),
-        indexOf: new Map(entries.map((e, i) => [e.path, i])),
-        queue: createQueue(entries),
-        pendingEstimates: estimateRequests(entries).length,
-        replanWaiting: 0,
+        ...work,
+        pendingEstimates: estimateRequests(work.entries.toArray()).length,
         // A plan made spends nothing of the next planning's retries.
         planningFailures: 0,
         // The listings are only needed to plan; drop them so snapshots stay small.
@@ -251,27 +198,13 @@ const replicationSetup = setup({
         receiverListing: undefined,
       };
     }),
-    recordEstimate: assign(({ context }, params: EstimateReportedEvent) => {
-      const pendingEstimates = Math.max(0, context.pendingEstimates - 1);
-      const index = context.indexOf.get(params.filesystem);
-      const entry = index === undefined ? undefined : context.entries.get(index);
-      if (index === undefined || !entry) return { pendingEstimates };
-      const steps = entry.steps.map((s, i) => (i === params.stepIndex ? { ...s, expectedBytes: params.bytes } : s));
-      return { entries: withEntry(context, index, { ...entry, steps }), pendingEstimates };
-    }),
+    recordEstimate: assign(({ context }, params: EstimateReportedEvent) => ({
+      entries: recordEstimate(context.entries, context.indexOf, params),
+      pendingEstimates: Math.max(0, context.pendingEstimates - 1),
+    })),
     fillSlots: enqueueActions(({ context, enqueue }) => {
-      const now = context.now();
-      let entries = context.entries;
-      let queue = context.queue;
-      let active = context.active;
-      while (active - context.released.size < context.concurrency) {
-        const next = takeNext(entries, queue, now);
-        if (!next) break;
-        queue = next.queue;
-        const entry = entries.get(next.index);
-        if (!entry) continue;
-        entries = entries.with(next.index, { ...entry, status: 'active', retryAt: undefined });
-        active++;
+      const { work, started } = fillSlots(context, context.concurrency, context.now());
+      for (const entry of started) {
         enqueue.spawnChild('filesystem', {
           id: filesystemChildId(entry.path),
           input: {
@@ -285,100 +218,35 @@ const replicationSetup = setup({
           },
         });
       }
-      enqueue.assign({ entries, queue, active, sleepUntil: undefined });
+      enqueue.assign({ ...work, sleepUntil: undefined });
     }),
     recordFilesystemResult: enqueueActions(({ context, event, enqueue }) => {
       if (!event.type.startsWith(DONE_PREFIX)) return;
       const output = (event as DoneActorEvent<FilesystemMachineOutput>).output;
-      const index = context.indexOf.get(output.path);
-      const entry = index === undefined ? undefined : context.entries.get(index);
       enqueue.stopChild(filesystemChildId(output.path));
-      if (index === undefined || !entry) return;
-      const updated: FilesystemEntry = {
-        ...entry,
-        status: output.status,
-        steps: output.steps,
-        attempts: output.attempts,
-        retryAt: output.retryAt,
-        problem: output.problem,
-        needsReplan: output.needsReplan,
-        nextStepDate: nextStepDate(output.steps),
-        cursor: output.cursor,
-      };
-      const waitsForPlan = output.status === 'retryWait' && output.needsReplan;
-      enqueue.assign({
-        entries: withEntry(context, index, updated),
-        active: context.active - 1,
-        released: withoutPath(context.released, output.path),
-        replanWaiting: context.replanWaiting + (waitsForPlan ? 1 : 0),
-        queue: output.status === 'retryWait' && !output.needsReplan ? addWaiting(context.queue, index) : context.queue,
-      });
+      enqueue.assign(recordAttempt(context, output));
     }),
     recordFilesystemCrash: enqueueActions(({ context, event, enqueue }) => {
       if (!event.type.startsWith(ERROR_PREFIX)) return;
       const path = event.type.slice(ERROR_PREFIX.length);
-      const index = context.indexOf.get(path);
-      const entry = index === undefined ? undefined : context.entries.get(index);
       enqueue.stopChild(filesystemChildId(path));
-      if (index === undefined || !entry) return;
-      const problem = problemFrom((event as ErrorActorEvent).error, context.now());
-      enqueue.assign({
-        entries: withEntry(context, index, { ...entry, status: 'permanentError', problem: { ...problem, kind: 'internal', errorClass: 'permanent' } }),
-        active: context.active - 1,
-        released: withoutPath(context.released, path),
-      });
+      enqueue.assign(recordCrash(context, path, problemFrom((event as ErrorActorEvent).error, context.now())));
     }),
-    releaseSlot: assign(({ context }, params: { path: string }) => {
-      const index = context.indexOf.get(params.path);
-      // Only a running child's first release counts.
-      if (index === undefined || context.entries.get(index)?.status !== 'active' || context.released.has(params.path)) return {};
-      return { released: new Set([...context.released, params.path]) };
-    }),
+    releaseSlot: assign(({ context }, params: { path: string }) => releaseSlot(context, params.path)),
+    recordInitialReceived: assign(({ context }, params: { path: string }) => recordInitialReceived(context, params.path)),
     startReplan: assign(({ context }) => ({ replans: context.replans + 1 })),
-    giveUpReplanning: assign(({ context }) => ({
-      replanWaiting: 0,
-      entries: EntryTable.from(context.entries.toArray().map((e) =>
-        e.status === 'retryWait' && e.needsReplan
-          ? {
-              ...e,
-              status: 'permanentError' as const,
-              problem: e.problem && gaveUp(e.problem, context.replans + 1, 'plans'),
-            }
-          : e,
-      )),
-    })),
+    giveUpReplanning: assign(({ context }) => giveUpReplanning(context, context.replans + 1)),
     recordSleepUntil: assign({ sleepUntil: ({ context }) => earliestRetry(context.entries, context.queue) }),
-    retryWaitingNow: assign(({ context }) => {
-      const now = context.now();
-      let entries = context.entries;
-      for (const i of context.queue.waiting) {
-        const e = entries.get(i);
-        if (e) entries = entries.with(i, { ...e, retryAt: now });
-      }
-      return { entries, sleepUntil: undefined };
-    }),
+    retryWaitingNow: assign(({ context }) => ({ ...retryWaitingNow(context, context.now()), sleepUntil: undefined })),
     recordCancellation: assign(({ context, self }, params: { reason: string }) => {
-      const now = context.now();
-      const problem = cancellationProblem('replication', params.reason, now, lastRetriedError(context.problem, context.entries.toArray()));
-      // The children stop with this run; their filesystems end cancelled, not forever active, and
-      // keep what their steps had done (bytes so far, steps received), not the plan they started from.
+      // The children stop with this run; their live steps say what they had done.
       const children = self.getSnapshot().children;
-      const stepsSoFar = (e: FilesystemEntry): FilesystemEntry['steps'] => {
-        const live: unknown = children[filesystemChildId(e.path)]?.getSnapshot();
-        return isFilesystemSnapshot(live) ? live.context.steps : e.steps;
+      const liveSteps = (path: string): PlannedStep[] | undefined => {
+        const live: unknown = children[filesystemChildId(path)]?.getSnapshot();
+        return isFilesystemSnapshot(live) ? live.context.steps : undefined;
       };
-      const entries = context.active > 0
-        ? EntryTable.from(
-            context.entries
-              .toArray()
-              .map((e) =>
-                e.status === 'active'
-                  ? { ...e, steps: stepsSoFar(e), status: 'permanentError' as const, problem: cancellationProblem('replication', params.reason, now, e.problem, e.path) }
-                  : e,
-              ),
-          )
-        : context.entries;
-      return { problem, entries, active: 0, released: new Set<string>(), sleepUntil: undefined };
+      const { work, problem } = cancelWork(context, context.problem, params.reason, context.now(), liveSteps);
+      return { ...work, problem, sleepUntil: undefined };
     }),
     markCompleted: assign({ outcome: 'completed' as const, finishedAt: ({ context }) => context.now() }),
     markFailed: assign({ outcome: 'permanentError' as const, finishedAt: ({ context }) => context.now() }),
@@ -430,15 +298,10 @@ export const replicationMachine = replicationSetup.createMachine({
     ...input,
     senderListing: undefined,
     receiverListing: undefined,
-    entries: EntryTable.from([]),
-    indexOf: new Map(),
-    queue: { order: [], position: 0, waiting: [] },
-    active: 0,
-    released: new Set<string>(),
+    ...emptyWork(),
     planningFailures: 0,
     replans: 0,
     pendingEstimates: 0,
-    replanWaiting: 0,
     sleepUntil: undefined,
     problem: undefined,
     outcome: undefined,
@@ -516,6 +379,11 @@ export const replicationMachine = replicationSetup.createMachine({
         'filesystem.transferred': {
           target: '.running',
           actions: [{ type: 'releaseSlot', params: ({ event }) => ({ path: event.path }) }, 'fillSlots'],
+        },
+        // A first replication is on the receiver: the queue may let the filesystem's children start theirs.
+        'filesystem.initialReceived': {
+          target: '.running',
+          actions: [{ type: 'recordInitialReceived', params: ({ event }) => ({ path: event.path }) }, 'fillSlots'],
         },
         wakeup: { target: '.running', actions: ['retryWaitingNow', 'fillSlots'] },
       },

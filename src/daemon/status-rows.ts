@@ -1,5 +1,6 @@
 import type { DaemonJobReport } from '../control/control-protocol.js';
 import { printableLine } from '../domain/printable-text.js';
+import { describeBlockedOn } from '../report/describe-blocked-on.js';
 
 /** One row of the status view: a job's headline, or a filesystem's transfer with its bar. */
 export type StatusRow =
@@ -32,7 +33,7 @@ export function statusRows(reports: readonly DaemonJobReport[]): StatusRow[] {
     if (!replication) continue;
     push({ key: `replication:${report.job}`, kind: 'job', text: `  replication ${replication.state}${replication.problem ? `: ${replication.problem.message}` : ''}` });
     for (const fs of replication.filesystems) {
-      const detail = fs.problem ? ` (${fs.problem.message})` : fs.blockedOn ? ` (waiting for ${fs.blockedOn})` : '';
+      const detail = fs.problem ? ` (${fs.problem.message})` : fs.blockedOn ? ` (waiting for ${describeBlockedOn(fs.blockedOn)})` : '';
       push({
         key: `fs:${report.job}:${fs.filesystem}`,
         kind: 'filesystem',

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { isSameOrBelow, parentFilesystem } from '../domain/dataset-name.js';
+import { parentFilesystem } from '../domain/dataset-name.js';
 import { EndpointError } from '../domain/errors.js';
 import { versionFullName, type ListedVersion } from '../domain/version.js';
 import { createLocalTransport } from '../transport/local-transport.js';
@@ -113,24 +113,6 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
   // Which filesystems the last listAll covered, and which of them had a cursor of its job: a
   // first cursor then needs no lookup of older ones. Forgotten when a move fails.
   let listedCursors: { jobId: string; filesystems: ReadonlySet<string>; withCursor: Set<string> } | undefined;
-  // Full receives in progress, by target. A full receive into a filesystem waits for one into its
-  // parent (or child) to end: run together, the child's would make the parent a placeholder under
-  // the parent's receive, which then fails and waits for a retry (about 10 s with concurrency 2
-  // on an initial run). First replications of one subtree thus run parent first, one at a time.
-  const fullReceives = new Map<string, Promise<void>>();
-  const fullReceiveTurn = async (fs: string, signal: AbortSignal): Promise<() => void> => {
-    for (;;) {
-      const related = [...fullReceives].filter(([other]) => isSameOrBelow(other, fs) || isSameOrBelow(fs, other)).map(([, done]) => done);
-      if (related.length === 0) break;
-      await raceAbort(Promise.all(related), signal, `receive into ${fs}`);
-    }
-    let end = (): void => undefined;
-    fullReceives.set(fs, new Promise<void>((resolve) => (end = resolve)));
-    return () => {
-      fullReceives.delete(fs);
-      end();
-    };
-  };
   const sendTarget = (request: SendRequest): { from?: string; to: string } => {
     checkName(request.filesystem, 'filesystem');
     const to = checkName(versionFullName(request.filesystem, request.to), 'snapshot');
@@ -181,7 +163,6 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
       const target = checkName(versionFullName(fs, request.to), 'snapshot');
       let prepared: FullReceiveTarget = { force: false, unmark: false };
       const full = request.from === undefined;
-      const release = full ? await fullReceiveTurn(fs, signal) : undefined;
       try {
         const f = await features(signal);
         if (full) {
@@ -203,9 +184,9 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
         known = undefined;
         // Whatever failed before the stream was consumed, the sender must not be left writing into nothing.
         if (!request.stream.destroyed) request.stream.destroy();
-        // A child's receive elsewhere (another endpoint or job on this pool; this endpoint runs
-        // them parent first) may have made this filesystem its placeholder parent after we looked:
-        // the next attempt receives onto the placeholder.
+        // A child's receive at the same time (another job on this pool, or a caller other than the
+        // engine, whose queue runs first replications parent first) may have made this filesystem
+        // its placeholder parent after we looked: the next attempt receives onto the placeholder.
         // Anything else that appeared there is refused with what the operator can do.
         if (full && !prepared.force && err instanceof EndpointError && err.kind === 'dataset-exists' && !signal.aborted) {
           const state = await inspectFullReceiveTarget(ctx, fs, signal).catch(() => undefined);
@@ -219,8 +200,6 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
           if (state?.kind === 'foreign') throw state.error;
         }
         throw err;
-      } finally {
-        release?.();
       }
     },
 

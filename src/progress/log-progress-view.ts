@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { describeBlockedOn } from '../report/describe-blocked-on.js';
 import { formatBytes } from './format-units.js';
 import { trackersByJob } from './progress-tracker.js';
 import type { ProgressView } from './progress-view.js';
@@ -25,7 +26,7 @@ export function createLogProgressView(logger: Logger, now?: () => number): Progr
             const fields = { job: p.job, filesystem: p.filesystem, state: p.state, bytes: p.bytes, expectedBytes: p.expectedBytes };
             const size = p.bytes > 0 ? ` (${formatBytes(p.bytes)})` : '';
             if (p.problem !== undefined) {
-              logger.warn({ ...fields, problem: p.problem }, `${p.filesystem}: ${p.state}: ${p.problem.message}${p.blockedOn ? `; ${p.blockedOn}` : ''}`);
+              logger.warn({ ...fields, problem: p.problem }, `${p.filesystem}: ${p.state}: ${p.problem.message}${p.blockedOn ? `; waiting for ${describeBlockedOn(p.blockedOn)}` : ''}`);
             } else {
               logger.info(fields, `${p.filesystem}: ${p.state}${size}`);
             }

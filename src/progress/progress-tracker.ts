@@ -1,4 +1,4 @@
-import type { FilesystemReport, JobReport, ProblemReport } from '../report/job-report.js';
+import type { BlockedOnReport, FilesystemReport, JobReport, ProblemReport } from '../report/job-report.js';
 
 /** One filesystem's transfer as a progress view shows it. */
 export interface FilesystemProgress {
@@ -13,7 +13,7 @@ export interface FilesystemProgress {
   /** Seconds left at the current rate, when both rate and estimate are known. */
   etaSeconds?: number | undefined;
   problem?: ProblemReport | undefined;
-  blockedOn?: string | undefined;
+  blockedOn?: BlockedOnReport | undefined;
 }
 
 /** Something worth a line in a plain (non-terminal) log. */

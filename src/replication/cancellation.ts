@@ -1,5 +1,7 @@
-import type { FilesystemEntry } from './filesystem-entry.js';
+import { EntryTable } from './entry-table.js';
+import type { FilesystemEntry, PlannedStep } from './filesystem-entry.js';
 import { permanentProblem, type Problem } from './problem.js';
+import { workOf, type ReplicationWork } from './replication-work.js';
 
 /**
  * The problem of a part cancelled while it ran (`what` is `replication` or `pruning`): the reason,
@@ -25,4 +27,33 @@ export function lastRetriedError(planning: Problem | undefined, entries: readonl
     if (!newest || e.problem.at > newest.at) newest = e.problem;
   }
   return newest;
+}
+
+/**
+ * A replication run cancelled: the running filesystems end cancelled, not forever active, and keep
+ * what their steps had done (`liveSteps`: a running machine's steps, bytes so far and steps
+ * received, where it has them), not the plan they started from. The run's own problem keeps the
+ * last error of what it retried.
+ */
+export function cancelWork(
+  work: ReplicationWork,
+  planningProblem: Problem | undefined,
+  reason: string,
+  now: number,
+  liveSteps: (path: string) => PlannedStep[] | undefined,
+): { work: ReplicationWork; problem: Problem } {
+  const problem = cancellationProblem('replication', reason, now, lastRetriedError(planningProblem, work.entries.toArray()));
+  const entries =
+    work.active > 0
+      ? EntryTable.from(
+          work.entries
+            .toArray()
+            .map((e) =>
+              e.status === 'active'
+                ? { ...e, steps: liveSteps(e.path) ?? e.steps, status: 'permanentError' as const, problem: cancellationProblem('replication', reason, now, e.problem, e.path) }
+                : e,
+            ),
+        )
+      : work.entries;
+  return { work: { ...workOf(work), entries, active: 0, released: new Set() }, problem };
 }

@@ -59,3 +59,17 @@ export function nextStepDate(steps: readonly PlannedStep[]): number {
   const next = steps.find((s) => !s.done);
   return next ? next.to.creation.getTime() : Number.POSITIVE_INFINITY;
 }
+
+/** How one attempt at a filesystem's steps ended (the filesystem machine's output), kept as data. */
+export interface AttemptResult {
+  path: string;
+  status: 'completed' | 'retryWait' | 'permanentError';
+  steps: PlannedStep[];
+  attempts: number;
+  retryAt?: number | undefined;
+  problem?: Problem | undefined;
+  /** The failure means the plan is stale (a snapshot vanished, the receiver moved on). */
+  needsReplan: boolean;
+  /** Where the cursor now is. */
+  cursor?: FilesystemVersion | undefined;
+}

@@ -6,9 +6,12 @@ import type { ReplicationContext, ReplicationMachineOutput } from '../../machine
 import { filesystemChildId } from '../../machines/replication.js';
 import type { FilesystemVersion } from '../domain/version.js';
 import type { PruneFilesystemPlan } from '../pruner/plan-prune-side.js';
+import { EntryTable } from '../replication/entry-table.js';
 import type { FilesystemEntry, PlannedStep } from '../replication/filesystem-entry.js';
+import { initialReplicationBlocker, type EntryIndex } from '../replication/parent-first.js';
 import type { Problem } from '../replication/problem.js';
 import type {
+  BlockedOnReport,
   FilesystemReport,
   InvocationReport,
   JobReport,
@@ -66,7 +69,27 @@ export function topState(value: unknown): string {
   return 'unknown';
 }
 
-function filesystemReport(entry: FilesystemEntry, live: FilesystemContext | undefined): FilesystemReport {
+/** What an entry waits for; `heldBy` is the ancestor whose first replication holds it, if any. */
+function blockedOnOf(entry: FilesystemEntry, heldBy: string | undefined): BlockedOnReport | undefined {
+  switch (entry.status) {
+    case 'retryWait':
+      return entry.needsReplan ? { kind: 'new-plan' } : { kind: 'retry', at: iso(entry.retryAt) ?? '' };
+    case 'ready':
+      return heldBy !== undefined ? { kind: 'parent-initial-replication', filesystem: heldBy } : { kind: 'replication-slot' };
+    default:
+      return undefined;
+  }
+}
+
+/** Reports of the entries; a ready one held by the parent-first rule says by which ancestor. */
+function filesystemReports(entries: EntryIndex, indexOf: ReadonlyMap<string, number>, list: readonly FilesystemEntry[], live: (e: FilesystemEntry) => FilesystemContext | undefined): FilesystemReport[] {
+  return list.map((e, i) => {
+    const held = e.status === 'ready' ? initialReplicationBlocker(entries, indexOf, i) : undefined;
+    return filesystemReport(e, live(e), held === undefined ? undefined : entries.get(held)?.path);
+  });
+}
+
+function filesystemReport(entry: FilesystemEntry, live: FilesystemContext | undefined, heldBy: string | undefined): FilesystemReport {
   const steps = live ? live.steps : entry.steps;
   // A received step waits only for the cursor move, which comes once after the last step: it
   // counts as completed, and the step being transferred is the active one.
@@ -76,14 +99,7 @@ function filesystemReport(entry: FilesystemEntry, live: FilesystemContext | unde
   const active = activeIndex >= 0 && steps[activeIndex] ? stepReport(steps[activeIndex]) : undefined;
   const pending = steps.filter((s, i) => !s.done && !s.received && i !== activeIndex).map(stepReport);
   const expected = steps.filter((s) => s.expectedBytes !== undefined);
-  const blockedOn =
-    entry.status === 'retryWait'
-      ? entry.needsReplan
-        ? 'a new plan'
-        : `retry at ${iso(entry.retryAt)}`
-      : entry.status === 'ready'
-        ? 'a replication slot'
-        : undefined;
+  const blockedOn = blockedOnOf(entry, heldBy);
   return {
     filesystem: entry.path,
     state: entry.status,
@@ -108,10 +124,9 @@ export function replicationReportFromSnapshot(snapshot: SnapshotLike<Replication
     ...(c.sleepUntil !== undefined ? { sleepUntil: iso(c.sleepUntil) } : {}),
     startedAt: new Date(c.startedAt).toISOString(),
     ...(c.finishedAt !== undefined ? { finishedAt: iso(c.finishedAt) } : {}),
-    filesystems: c.entries.toArray().map((e) => {
+    filesystems: filesystemReports(c.entries, c.indexOf, c.entries.toArray(), (e) => {
       const child = e.status === 'active' ? snapshot.children[filesystemChildId(e.path)] : undefined;
-      const live = child ? (child.getSnapshot() as { context: FilesystemContext }).context : undefined;
-      return filesystemReport(e, live);
+      return child ? (child.getSnapshot() as { context: FilesystemContext }).context : undefined;
     }),
   };
 }
@@ -122,7 +137,9 @@ function replicationReportFromOutput(o: ReplicationMachineOutput): ReplicationRe
     ...(o.problem ? { problem: problemReport(o.problem) } : {}),
     startedAt: new Date(o.startedAt).toISOString(),
     finishedAt: new Date(o.finishedAt).toISOString(),
-    filesystems: o.filesystems.map((e) => filesystemReport(e, undefined)),
+    filesystems: o.filesystems.some((e) => e.status === 'ready')
+      ? filesystemReports(EntryTable.from(o.filesystems), new Map(o.filesystems.map((e, i) => [e.path, i])), o.filesystems, () => undefined)
+      : o.filesystems.map((e) => filesystemReport(e, undefined, undefined)),
   };
 }
 

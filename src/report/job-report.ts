@@ -36,6 +36,16 @@ export interface StepReport {
   resumed: boolean;
 }
 
+/**
+ * What a filesystem waits for: a free slot, its retry time, a new plan of the run (its plan went
+ * stale), or the first replication of an ancestor (the queue runs first replications parent first).
+ */
+export type BlockedOnReport =
+  | { kind: 'replication-slot' }
+  | { kind: 'retry'; at: string }
+  | { kind: 'new-plan' }
+  | { kind: 'parent-initial-replication'; filesystem: string };
+
 /** The state of one filesystem in a replication. */
 export interface FilesystemReport {
   filesystem: string;
@@ -43,8 +53,8 @@ export interface FilesystemReport {
   state: string;
   /** Why the filesystem is not progressing, or what failed. */
   problem?: ProblemReport;
-  /** What the filesystem waits for: `retry at <time>`, `a replication slot`, ... */
-  blockedOn?: string;
+  /** What the filesystem waits for before it can go on (describeBlockedOn words it). */
+  blockedOn?: BlockedOnReport;
   attempts: number;
   retryAt?: string;
   completedSteps: StepReport[];

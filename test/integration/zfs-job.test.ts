@@ -2,7 +2,8 @@
  * The whole engine on real zfs-fuse pools: the job (replication machine, filesystem machines,
  * pruners) driving the real ZFS endpoint. Real files, snapshots, a full then an incremental run,
  * the received data compared byte for byte, a run with nothing to do that changes nothing, and a
- * stuck transfer cancelled by the watchdog with pruning still run, then a rerun that converges.
+ * stuck transfer cancelled by the watchdog with pruning still run, then a rerun that converges, and
+ * a parent and its child replicated for the first time together, parent first.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -47,12 +48,12 @@ describeWithZfs('replication job on real zfs-fuse pools', () => {
   const snapshots = async (ep: Endpoint, fs: string) =>
     ((await ep.listVersions([fs], live())).get(fs) ?? []).filter((v) => v.type === 'snapshot');
 
-  const expectReplicated = async (fs: string, snapshot: string) => {
+  const expectReplicated = async (fs: string, snapshot: string, from: Endpoint = sender) => {
     const sent = await readSnapshotFiles(fs, snapshot);
     const received = await readSnapshotFiles(`${root}/${fs}`, snapshot);
     expect([...received.keys()].sort()).toEqual([...sent.keys()].sort());
     for (const [name, bytes] of sent) expect(received.get(name)?.equals(bytes), `${fs}@${snapshot}: ${name} differs`).toBe(true);
-    const senderGuid = (await snapshots(sender, fs)).find((v) => v.name === snapshot)?.guid;
+    const senderGuid = (await snapshots(from, fs)).find((v) => v.name === snapshot)?.guid;
     expect((await snapshots(receiver, fs)).find((v) => v.name === snapshot)?.guid).toBe(senderGuid);
   };
 
@@ -115,5 +116,46 @@ describeWithZfs('replication job on real zfs-fuse pools', () => {
     expect(second.last?.ok, JSON.stringify(second.last, null, 1)).toBe(true);
     await expectReplicated(fs, 's1');
     job.stop();
+  });
+
+  it('replicates a parent and its child for the first time at concurrency 2, parent first, both on their first attempt', async () => {
+    // Neither exists on the receiver: received together, the child's full receive would make the
+    // parent a placeholder under the parent's own receive, which then fails and waits for a retry.
+    const tree = `${pools.pool('jsrc')}/tree`;
+    const parent = `${tree}/p`;
+    const child = `${parent}/child`;
+    await sh('zfs', 'create', tree);
+    await sh('zfs', 'create', parent);
+    await writeFile(join(await mounted(parent), 'payload.bin'), randomBytes(16 * 2 ** 20));
+    await sh('zfs', 'snapshot', `${parent}@s1`);
+    await sh('zfs', 'create', child);
+    await writeFile(join(await mounted(child), 'payload.bin'), randomBytes(256 * 1024));
+    await sh('zfs', 'snapshot', `${child}@s1`);
+    const treeSender = createZfsEndpoint({ role: 'sender', filter: { matches: (p) => isSameOrBelow(p, parent) }, roots: [parent] });
+    const job = createReplicationJob({
+      name: 'treejob',
+      sender: treeSender,
+      receiver,
+      initialReplication: 'all',
+      concurrency: 2,
+      keepSender: [{ type: 'last_n', count: 10 }],
+      keepReceiver: [{ type: 'last_n', count: 10 }],
+    });
+    const childBlockedOn = new Set<string>();
+    const sub = job.report$.subscribe((r) => {
+      const b = r.current?.replication?.filesystems.find((f) => f.filesystem === child)?.blockedOn;
+      if (b) childBlockedOn.add(JSON.stringify(b));
+    });
+    const report = await job.runOnce();
+    sub.unsubscribe();
+    job.stop();
+    expect(report.last?.ok, JSON.stringify(report.last, null, 1)).toBe(true);
+    expect([...childBlockedOn]).toContain(JSON.stringify({ kind: 'parent-initial-replication', filesystem: parent }));
+    expect(report.last?.replication?.filesystems.map((f) => [f.filesystem, f.state, f.attempts])).toEqual([
+      [parent, 'completed', 0],
+      [child, 'completed', 0],
+    ]);
+    await expectReplicated(parent, 's1', treeSender);
+    await expectReplicated(child, 's1', treeSender);
   });
 });

@@ -168,25 +168,6 @@ describeWithZfs('zfs processes per endpoint call on zfs-fuse', () => {
     expect((await receiver.listVersions([fs], live())).get(fs)?.map((v) => v.guid)).toEqual([s1.guid]);
   });
 
-  it('receives a filesystem and its child in full at the same time, both on the first attempt', async () => {
-    // Neither has a parent on the receiver yet, so both look first and make placeholders: run
-    // together, the child's would make the parent one under the parent's own receive.
-    const outer = await freshFilesystem([]);
-    const parent = `${outer}/p`;
-    await sh('zfs', 'create', parent);
-    await writeFile(join(await mounted(parent), 'payload.bin'), randomBytes(16 * 2 ** 20));
-    await sh('zfs', 'snapshot', `${parent}@s1`);
-    await sh('zfs', 'create', `${parent}/child`);
-    await sh('zfs', 'snapshot', `${parent}/child@s1`);
-    const child = `${parent}/child`;
-    const [ps1, cs1] = [await snapshotOf(sender, parent, 's1'), await snapshotOf(sender, child, 's1')];
-    await receiver.listAll?.('job1', live());
-    await Promise.all([fullReceive(parent, ps1), fullReceive(child, cs1)]);
-    const versions = await receiver.listVersions([parent, child], live());
-    expect(versions.get(parent)?.map((v) => v.guid)).toEqual([ps1.guid]);
-    expect(versions.get(child)?.map((v) => v.guid)).toEqual([cs1.guid]);
-  });
-
   it('a target that appeared after the listing is refused, keeps its data, and the next receive looks again', async () => {
     const fs = await freshFilesystem(['s1']);
     const s1 = await snapshotOf(sender, fs, 's1');

@@ -19,7 +19,7 @@ describe('replication queue', () => {
     const entries = [entry('c', 30), entry('a', 20), entry('b', 20), entry('done', 1, 'completed')];
     let queue = createQueue(entries);
     const order: string[] = [];
-    for (let next = takeNext(EntryTable.from(entries), queue, 0); next; next = takeNext(EntryTable.from(entries), queue, 0)) {
+    for (let next = takeNext(EntryTable.from(entries), queue, 0); next.index !== undefined; next = takeNext(EntryTable.from(entries), queue, 0)) {
       order.push(entries[next.index]?.path ?? '?');
       queue = next.queue;
     }
@@ -36,7 +36,7 @@ describe('replication queue', () => {
     const second = takeNext(EntryTable.from(entries), queue, 150);
     expect(entries[second?.index ?? -1]?.path).toBe('early');
     queue = second!.queue;
-    expect(takeNext(EntryTable.from(entries), queue, 150)).toBeUndefined();
+    expect(takeNext(EntryTable.from(entries), queue, 150).index).toBeUndefined();
     expect(entries[takeNext(EntryTable.from(entries), queue, 200)?.index ?? -1]?.path).toBe('late');
   });
 
@@ -46,7 +46,7 @@ describe('replication queue', () => {
         const entries = specs.map((s, i) => entry(`fs${String(i).padStart(2, '0')}`, s.date, s.ready ? 'ready' : 'completed'));
         let queue = createQueue(entries);
         const taken: number[] = [];
-        for (let next = takeNext(EntryTable.from(entries), queue, 0); next; next = takeNext(EntryTable.from(entries), queue, 0)) {
+        for (let next = takeNext(EntryTable.from(entries), queue, 0); next.index !== undefined; next = takeNext(EntryTable.from(entries), queue, 0)) {
           taken.push(next.index);
           queue = next.queue;
         }
