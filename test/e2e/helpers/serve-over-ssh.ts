@@ -13,9 +13,13 @@ import { FramedConnection } from '../../../src/serve/framed-connection.js';
 import { DEFAULT_PROTOCOL_LIMITS, PROTOCOL_NAME, PROTOCOL_VERSION } from '../../../src/serve/protocol-limits.js';
 import { CLI } from './built-cli.js';
 
-/** authorized_keys options forcing a key into the built server for one client (and one job). */
-export function forcedServe(client: string, config: string, job?: string): string {
-  return `command="${process.execPath} ${CLI} serve --stdio --client ${client} --config ${config}${job !== undefined ? ` --job ${job}` : ''}",restrict`;
+/**
+ * authorized_keys options forcing a key into the built server for one client (and one job);
+ * `path` goes first on the server's PATH (e.g. a folder with a zfs wrapper).
+ */
+export function forcedServe(client: string, config: string, job?: string, path?: string): string {
+  const env = path !== undefined ? `env PATH=${path}:/usr/sbin:/usr/bin:/sbin:/bin ` : '';
+  return `command="${env}${process.execPath} ${CLI} serve --stdio --client ${client} --config ${config}${job !== undefined ? ` --job ${job}` : ''}",restrict`;
 }
 
 /** The `connect:` lines (indented for a job) that reach the test sshd with one of its keys. */
