@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestPools, describeWithZfs, mounted, sh, type TestPools } from '../integration/helpers/real-zfs.js';
 import { describeWithSshd, startTestSshd, type TestSshd } from '../integration/helpers/sshd.js';
 import { ensureBuilt, xrepl } from './helpers/built-cli.js';
-import { forcedServe, namesBelow, remoteOverSsh, snapshotsOf, stdinServerConnect } from './helpers/serve-over-ssh.js';
+import { forcedServe, sinkAndSourceConfig, namesBelow, remoteOverSsh, snapshotsOf, stdinServerConnect } from './helpers/serve-over-ssh.js';
 
 const signal = (): AbortSignal => new AbortController().signal;
 
@@ -44,17 +44,7 @@ describeWithZfs('xrepl serve: a sink for two clients and a source for a puller (
       const serverConfig = join(dir, 'serve.yml');
       await writeFile(
         serverConfig,
-        [
-          'jobs:',
-          '  - name: backups',
-          '    type: sink',
-          `    root_fs: ${srv}/clients`,
-          '    retention_floor: [ { type: last_n, count: 2 } ]',
-          '  - name: export',
-          '    type: source',
-          `    filesystems: { "${srv}/served<": true }`,
-          '',
-        ].join('\n'),
+        sinkAndSourceConfig(`${srv}/clients`, `${srv}/served`, 'retention_floor: [ { type: last_n, count: 2 } ]'),
       );
       sshd = await startTestSshd({
         clients: {

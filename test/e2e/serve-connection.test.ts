@@ -20,7 +20,7 @@ import { createTestPools, describeWithZfs, mounted, noProcessesLeft, processesMe
 import { describeWithSshd, startTestSshd, type TestSshd } from '../integration/helpers/sshd.js';
 import { runCli, startDaemonProcess, type DaemonProcess } from './daemon-cli.js';
 import { ensureBuilt } from './helpers/built-cli.js';
-import { forcedServe, remoteOverSsh, snapshotsOf, stdinServerConnect } from './helpers/serve-over-ssh.js';
+import { forcedServe, sinkAndSourceConfig, remoteOverSsh, snapshotsOf, stdinServerConnect } from './helpers/serve-over-ssh.js';
 
 const pexec = promisify(execFile);
 
@@ -77,7 +77,7 @@ describeWithZfs('the connection to xrepl serve (built CLI, real sshd)', () => {
       const serverConfig = join(dir, 'serve.yml');
       await writeFile(
         serverConfig,
-        ['jobs:', '  - name: backups', '    type: sink', `    root_fs: ${srv}/clients`, '  - name: export', '    type: source', `    filesystems: { "${srv}/served<": true }`, ''].join('\n'),
+        sinkAndSourceConfig(`${srv}/clients`, `${srv}/served`),
       );
       sshd = await startTestSshd({
         clients: {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestPools, describeWithZfs, sh, type TestPools } from '../integration/helpers/real-zfs.js';
 import { describeWithSshd, startTestSshd, type TestSshd } from '../integration/helpers/sshd.js';
 import { ensureBuilt } from './helpers/built-cli.js';
-import { forcedServe, rawSession } from './helpers/serve-over-ssh.js';
+import { forcedServe, sinkAndSourceConfig, rawSession } from './helpers/serve-over-ssh.js';
 
 // Refused outright, or (a destroy of a valid name that is not there) every name failed.
 function expectRefused(answer: { t: string; value?: unknown }, method: string, params: unknown): void {
@@ -62,7 +62,7 @@ describeWithZfs('xrepl serve refuses what a client key may not do (built CLI, re
       // No retention floor: what stops a destroy here is confinement, not the floor.
       await writeFile(
         serverConfig,
-        ['jobs:', '  - name: backups', '    type: sink', `    root_fs: ${srv}/clients`, '  - name: export', '    type: source', `    filesystems: { "${srv}/served<": true }`, ''].join('\n'),
+        sinkAndSourceConfig(`${srv}/clients`, `${srv}/served`),
       );
       sshd = await startTestSshd({
         clients: {

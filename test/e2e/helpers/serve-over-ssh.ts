@@ -111,3 +111,18 @@ export async function rawSession(sshd: TestSshd, identityFile: string, role: str
     close: () => connection.close(),
   };
 }
+
+/** A server config: sink job `backups` at `rootFs` (with a floor line, if given) and source job `export` of `served<`. */
+export function sinkAndSourceConfig(rootFs: string, served: string, floor?: string): string {
+  return [
+    'jobs:',
+    '  - name: backups',
+    '    type: sink',
+    `    root_fs: ${rootFs}`,
+    ...(floor !== undefined ? [`    ${floor}`] : []),
+    '  - name: export',
+    '    type: source',
+    `    filesystems: { "${served}<": true }`,
+    '',
+  ].join('\n');
+}
