@@ -100,3 +100,15 @@ export type { ControlRequest, ControlResponse, DaemonJobReport } from './control
 export { defaultControlSocketPath } from './control/default-socket-path.js';
 export { createJobInspector } from './inspect/job-inspector.js';
 export type { JobInspector } from './inspect/job-inspector.js';
+
+// Live view: the statecharts in a browser, and the stream of state values behind it
+export { startLiveView } from './live-view/start-live-view.js';
+export type { StartLiveViewOptions } from './live-view/start-live-view.js';
+export { startLiveViewServer } from './live-view/live-view-server.js';
+export type { LiveViewServer, LiveViewServerOptions } from './live-view/live-view-server.js';
+export { createLiveFeed } from './live-view/live-feed.js';
+export type { LiveFeed, LiveJob } from './live-view/live-feed.js';
+export { observeActorStates, actorStates } from './live-view/actor-states.js';
+export type { ActorState } from './live-view/actor-states.js';
+export { applyLiveMessage } from './live-view/live-messages.js';
+export type { LiveMessage, LiveHello, LiveJobState } from './live-view/live-messages.js';
