@@ -142,6 +142,7 @@ export function createProgram(base: CommandContext, runners: CommandRunners, set
     .option('--json', 'print one report as JSON and exit', false)
     .option('-c, --config <file>', 'find the control socket through this configuration')
     .option('--socket <path>', 'control socket path')
+    .option('--web [host:port]', "serve the daemon's statecharts live in a browser, through the control socket (default 127.0.0.1, a free port)")
     .action(act(async () => runners.status(optionsOf<StatusCommandOptions>('status'), context())));
 
   program

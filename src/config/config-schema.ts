@@ -42,12 +42,15 @@ const loggingSchema = strict({
 
 const listenPattern = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]*):(\d{1,5})$/;
 
-const monitoringSchema = strict({
-  listen: z
-    .string()
-    .regex(listenPattern, { error: 'expected "host:port" (e.g. "127.0.0.1:9811" or ":9811")' })
-    .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65535, { error: 'port must be at most 65535' }),
-});
+const listenSchema = z
+  .string()
+  .regex(listenPattern, { error: 'expected "host:port" (e.g. "127.0.0.1:9811" or ":9811")' })
+  .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65535, { error: 'port must be at most 65535' });
+
+const monitoringSchema = strict({ listen: listenSchema });
+
+// The live view: an empty host means loopback (metrics' empty host means every address).
+const liveViewSchema = strict({ listen: listenSchema });
 
 const controlSchema = strict({
   socket_path: z.string().min(1, { error: 'expected a file path' }),
@@ -56,6 +59,7 @@ const controlSchema = strict({
 const globalSchema = strict({
   logging: loggingSchema.optional(),
   monitoring: monitoringSchema.optional(),
+  live_view: liveViewSchema.optional(),
   control: controlSchema.optional(),
 });
 

@@ -74,6 +74,8 @@ export interface GlobalConfig {
   logging: { level: string; format: 'auto' | 'json' | 'human' };
   /** Where `/metrics` is served, when monitoring is on. */
   monitoring?: { host: string; port: number } | undefined;
+  /** Where the daemon serves its live view (`global.live_view.listen`); off when absent. */
+  liveView?: { host: string; port: number } | undefined;
   control?: { socketPath: string } | undefined;
 }
 

@@ -43,6 +43,7 @@ export function describeConfig(config: XreplConfig): string {
     }
   }
   if (config.global.monitoring !== undefined) lines.push(`metrics on http://${config.global.monitoring.host}:${config.global.monitoring.port}/metrics`);
+  if (config.global.liveView !== undefined) lines.push(`live view on http://${config.global.liveView.host}:${config.global.liveView.port}/ (daemon)`);
   return lines.join('\n');
 }
 

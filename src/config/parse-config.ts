@@ -263,6 +263,7 @@ function resolve(file: ConfigFile, source: string): XreplConfig {
     global: {
       logging: { level: global.logging?.level ?? 'info', format: global.logging?.format ?? 'auto' },
       monitoring: listen === undefined ? undefined : parseListen(listen),
+      liveView: global.live_view === undefined ? undefined : parseListen(global.live_view.listen, '127.0.0.1'),
       control: global.control === undefined ? undefined : { socketPath: global.control.socket_path },
     },
     memoryPools: file.memory_pools ?? {},
@@ -272,10 +273,10 @@ function resolve(file: ConfigFile, source: string): XreplConfig {
   };
 }
 
-function parseListen(listen: string): { host: string; port: number } {
+function parseListen(listen: string, emptyHost = '0.0.0.0'): { host: string; port: number } {
   const colon = listen.lastIndexOf(':');
   const host = listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-  return { host: host === '' ? '0.0.0.0' : host, port: Number(listen.slice(colon + 1)) };
+  return { host: host === '' ? emptyHost : host, port: Number(listen.slice(colon + 1)) };
 }
 
 function resolveServeJob(job: ServeJobEntry, index: number): ServeJobConfig {

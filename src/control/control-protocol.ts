@@ -1,3 +1,4 @@
+import type { LiveMessage } from '../live-view/live-messages.js';
 import type { InvocationReport, JobReport } from '../report/job-report.js';
 import type { SnapshotterReport } from '../snapshotter/snapshotter-report.js';
 
@@ -15,12 +16,15 @@ export interface DaemonJobReport extends JobReport {
 export type ControlRequest =
   | { op: 'status'; job?: string }
   | { op: 'wakeup'; job: string; wait?: boolean }
-  | { op: 'reset'; job: string };
+  | { op: 'reset'; job: string }
+  /** Streams the live view's messages (a `hello`, then changes) on this connection until it closes. */
+  | { op: 'watch' };
 
 /** A response from the daemon. */
 export type ControlResponse =
   | { ok: true; jobs: DaemonJobReport[] }
   | { ok: true; invocation?: InvocationReport }
+  | { ok: true; live: LiveMessage }
   | { ok: false; error: string };
 
 /** The longest request line the daemon reads; longer input is refused, not buffered. */
@@ -53,7 +57,10 @@ export function parseControlRequest(line: string): ControlRequest {
       if (job === undefined) throw new Error('request: reset needs "job"');
       if (wait !== undefined) throw new Error('request: "wait" applies only to wakeup');
       return { op, job };
+    case 'watch':
+      if (job !== undefined || wait !== undefined) throw new Error('request: watch takes no "job" or "wait"');
+      return { op };
     default:
-      throw new Error(`request: unknown op ${JSON.stringify(op)}; expected status, wakeup or reset`);
+      throw new Error(`request: unknown op ${JSON.stringify(op)}; expected status, wakeup, reset or watch`);
   }
 }

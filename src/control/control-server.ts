@@ -1,6 +1,8 @@
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
+import type { LiveFeed } from '../live-view/live-feed.js';
+import type { LiveMessage } from '../live-view/live-messages.js';
 import type { InvocationReport } from '../report/job-report.js';
 import {
   MAX_REQUEST_BYTES,
@@ -16,7 +18,12 @@ export interface ControlHandler {
   /** Wakes a job; with `wait`, resolves with the report of the invocation the wakeup started. */
   wakeup(job: string, wait: boolean): Promise<InvocationReport | undefined>;
   reset(job: string): void;
+  /** What `watch` streams. */
+  liveFeed(): LiveFeed;
 }
+
+/** A watcher that lets more than this many bytes pile up unread is disconnected. */
+export const MAX_WATCH_BUFFER_BYTES = 1024 * 1024;
 
 /** A listening control socket. */
 export interface ControlServer {
@@ -94,6 +101,7 @@ async function removeStaleSocket(path: string): Promise<void> {
 function serveConnection(socket: Socket, handler: ControlHandler): void {
   let buffered = '';
   let queue = Promise.resolve();
+  let watching = false;
   socket.setEncoding('utf8');
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk: string) => {
@@ -103,6 +111,13 @@ function serveConnection(socket: Socket, handler: ControlHandler): void {
       const line = buffered.slice(0, newline).trim();
       buffered = buffered.slice(newline + 1);
       if (line === '') continue;
+      if (watching) continue;
+      if (isWatch(line)) {
+        // The connection is the stream's from now on: later lines are not requests.
+        watching = true;
+        queue = queue.then(() => watch(socket, handler.liveFeed()));
+        continue;
+      }
       queue = queue.then(() => answer(line, handler)).then((response) => {
         if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`);
       });
@@ -112,6 +127,25 @@ function serveConnection(socket: Socket, handler: ControlHandler): void {
       buffered = '';
     }
   });
+}
+
+function isWatch(line: string): boolean {
+  try {
+    return parseControlRequest(line).op === 'watch';
+  } catch {
+    return false;
+  }
+}
+
+function watch(socket: Socket, feed: LiveFeed): void {
+  if (socket.destroyed) return;
+  const send = (live: LiveMessage): void => {
+    socket.write(`${JSON.stringify({ ok: true, live } satisfies ControlResponse)}\n`);
+    if (socket.writableLength > MAX_WATCH_BUFFER_BYTES) socket.destroy();
+  };
+  send(feed.current());
+  const subscription = feed.changes$.subscribe({ next: send, complete: () => socket.end() });
+  socket.on('close', () => subscription.unsubscribe());
 }
 
 async function answer(line: string, handler: ControlHandler): Promise<ControlResponse> {
@@ -132,6 +166,9 @@ async function answer(line: string, handler: ControlHandler): Promise<ControlRes
       case 'reset':
         handler.reset(request.job);
         return { ok: true };
+      case 'watch':
+        // Taken before answer() by serveConnection; kept so the switch covers every op.
+        return { ok: false, error: 'watch: the daemon streams it on its own connection' };
     }
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };

@@ -48,9 +48,10 @@ export async function runDaemonCommand(options: DaemonCommandOptions, context: C
     const jobs = await daemonJobsFromConfig(config, inspector ? { inspect: inspector.inspect } : {});
     const metrics = config.global.monitoring ? await (await import('../metrics/enable-metrics.js')).enableMetrics(config.global.monitoring) : undefined;
     for (const spec of jobs) metrics?.follow(spec.job);
-    daemon = await startDaemon({ jobs, socketPath, logger, ...(inspector ? { inspect: inspector.inspect } : {}) });
+    const liveView = config.global.liveView;
+    daemon = await startDaemon({ jobs, socketPath, logger, ...(inspector ? { inspect: inspector.inspect } : {}), ...(liveView ? { liveView } : {}) });
     const running = daemon;
-    logger.info({ socket: socketPath, jobs: jobs.map((j) => j.job.name) }, 'daemon started');
+    logger.info({ socket: socketPath, jobs: jobs.map((j) => j.job.name), ...(daemon.liveViewUrl ? { liveView: daemon.liveViewUrl } : {}) }, 'daemon started');
     await new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals) => {
         logger.info({ signal }, 'stopping');

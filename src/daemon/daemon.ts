@@ -4,8 +4,12 @@ import { startControlServer, type ControlServer } from '../control/control-serve
 import type { DaemonJobReport } from '../control/control-protocol.js';
 import type { InvocationReport } from '../report/job-report.js';
 import type { JobClock } from '../runner/job-options.js';
+import { createLiveFeed } from '../live-view/live-feed.js';
+import { startLiveViewServer } from '../live-view/live-view-server.js';
 import { createSnapshotter } from '../snapshotter/create-snapshotter.js';
 import { snapshotterReport } from '../snapshotter/snapshotter-report.js';
+import type { LiveFeed } from '../live-view/live-feed.js';
+import type { LiveViewServer } from '../live-view/live-view-server.js';
 import type { DaemonJobSpec } from './daemon-job.js';
 import { wakeupAndWait } from './wait-for-woken-invocation.js';
 
@@ -25,6 +29,8 @@ export interface DaemonOptions {
   /** Passed to the snapshotters' `createActor`. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   logger?: DaemonLogger;
+  /** Serve the live view on this address (`global.live_view`); off when absent. */
+  liveView?: { host: string; port: number };
 }
 
 /** A running daemon. */
@@ -37,6 +43,10 @@ export interface Daemon {
   reset(job: string): void;
   /** The control socket's path, when it serves one. */
   readonly socketPath: string | undefined;
+  /** The live view's address (`http://host:port/`), when it serves one. */
+  readonly liveViewUrl: string | undefined;
+  /** Every job's live states and reports (made on first use; the live view and `watch` share it). */
+  liveFeed(): LiveFeed;
   /** Stops the snapshotters and jobs, closes the socket and removes its file. Idempotent. */
   stop(): Promise<void>;
 }
@@ -63,8 +73,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     return found;
   };
 
+  let feed: LiveFeed | undefined;
+  let liveView: LiveViewServer | undefined;
   const daemon: Daemon = {
     socketPath: options.socketPath,
+    get liveViewUrl() {
+      return liveView?.url;
+    },
+    liveFeed() {
+      feed ??= createLiveFeed(running.map((r) => ({ job: r.spec.job, ...(r.snapshotter ? { snapshotter: r.snapshotter } : {}) })));
+      return feed;
+    },
     status(job) {
       const selected = job === undefined ? running : [find(job)];
       return selected.map(({ spec, snapshotter }) => ({
@@ -98,6 +117,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       r.spec.job.stop();
     }
     await control?.close();
+    await liveView?.close();
+    feed?.close();
   }
 
   for (const r of running) {
@@ -120,13 +141,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     snapshotter.start();
   }
 
-  if (options.socketPath !== undefined) {
-    try {
-      control = await startControlServer(options.socketPath, daemon);
-    } catch (error) {
-      await daemon.stop();
-      throw error;
-    }
+  try {
+    if (options.liveView !== undefined) liveView = await startLiveViewServer({ ...options.liveView, feed: daemon.liveFeed() });
+    if (options.socketPath !== undefined) control = await startControlServer(options.socketPath, daemon);
+  } catch (error) {
+    await daemon.stop();
+    throw error;
   }
   return daemon;
 }

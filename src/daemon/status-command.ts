@@ -12,6 +12,8 @@ export interface StatusCommandOptions {
   config?: string | undefined;
   /** Refresh period of the live view, ms. */
   intervalMs?: number | undefined;
+  /** `--web [host:port]`: serve the browser live view through the control socket instead. */
+  web?: string | boolean | undefined;
 }
 
 /**
@@ -37,6 +39,10 @@ export async function runStatusCommand(options: StatusCommandOptions, context: C
   } catch (error) {
     context.stderr.write(`xrepl status: ${error instanceof Error ? error.message : String(error)}\n`);
     return error instanceof ConfigError ? EXIT_USAGE : EXIT_FAILED;
+  }
+  if (options.web !== undefined && options.web !== false) {
+    const { runStatusWebCommand } = await import('../live-view/status-web-command.js');
+    return runStatusWebCommand(path, options.web, context);
   }
   const { connectControlSocket } = await import('../control/control-client.js');
   const request = options.job === undefined ? { op: 'status' as const } : { op: 'status' as const, job: options.job };

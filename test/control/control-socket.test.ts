@@ -31,6 +31,9 @@ function recordingHandler(log: string[]): ControlHandler {
     reset: (job) => {
       log.push(`reset ${job}`);
     },
+    liveFeed: () => {
+      throw new Error('these tests do not watch');
+    },
   };
 }
 
