@@ -1,5 +1,6 @@
 import { createConnection, type Socket } from 'node:net';
 import type { ControlRequest, ControlResponse } from './control-protocol.js';
+import { readLines } from './read-lines.js';
 
 /** A connection to a daemon's control socket that carries requests one after another. */
 export interface ControlConnection {
@@ -40,26 +41,18 @@ export async function sendControlRequest(path: string, request: ControlRequest, 
 
 function lineConnection(socket: Socket, path: string, signal?: AbortSignal): ControlConnection {
   const waiting: { resolve: (r: ControlResponse) => void; reject: (e: Error) => void }[] = [];
-  let buffered = '';
   let failure: Error | undefined;
   const failAll = (error: Error) => {
     failure ??= error;
     for (const w of waiting.splice(0)) w.reject(failure);
   };
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => {
-    buffered += chunk;
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      const next = waiting.shift();
-      if (!next) continue;
-      try {
-        next.resolve(JSON.parse(line) as ControlResponse);
-      } catch {
-        next.reject(new Error(`control socket ${path}: the daemon sent a line that is not JSON`));
-      }
+  readLines(socket, (line) => {
+    const next = waiting.shift();
+    if (!next) return;
+    try {
+      next.resolve(JSON.parse(line) as ControlResponse);
+    } catch {
+      next.reject(new Error(`control socket ${path}: the daemon sent a line that is not JSON`));
     }
   });
   socket.on('error', (error) => failAll(new Error(`control socket ${path}: ${error.message}`, { cause: error })));

@@ -1,6 +1,7 @@
 import { createConnection } from 'node:net';
 import { Subject } from 'rxjs';
 import type { ControlResponse } from '../control/control-protocol.js';
+import { readLines } from '../control/read-lines.js';
 import type { LiveFeed } from './live-feed.js';
 import { applyLiveMessage, type LiveHello, type LiveMessage } from './live-messages.js';
 
@@ -14,7 +15,6 @@ export function connectControlFeed(path: string): Promise<LiveFeed> {
     const socket = createConnection(path);
     const changes = new Subject<LiveMessage>();
     let state: LiveHello | undefined;
-    let buffered = '';
     const feed: LiveFeed = {
       current: () => state ?? { type: 'hello', jobs: [] },
       changes$: changes.asObservable(),
@@ -24,31 +24,24 @@ export function connectControlFeed(path: string): Promise<LiveFeed> {
       if (state === undefined) reject(error);
       socket.destroy();
     };
-    socket.setEncoding('utf8');
     socket.once('connect', () => socket.write(`${JSON.stringify({ op: 'watch' })}\n`));
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        let response: ControlResponse;
-        try {
-          response = JSON.parse(line) as ControlResponse;
-        } catch {
-          fail(new Error(`control socket ${path}: the daemon sent a line that is not JSON`));
-          return;
-        }
-        if (!response.ok) {
-          fail(new Error(`control socket ${path}: ${response.error}`));
-          return;
-        }
-        if (!('live' in response)) continue;
-        const first = state === undefined;
-        state = applyLiveMessage(state ?? { type: 'hello', jobs: [] }, response.live);
-        if (first) resolve(feed);
-        else changes.next(response.live);
+    readLines(socket, (line) => {
+      let response: ControlResponse;
+      try {
+        response = JSON.parse(line) as ControlResponse;
+      } catch {
+        fail(new Error(`control socket ${path}: the daemon sent a line that is not JSON`));
+        return;
       }
+      if (!response.ok) {
+        fail(new Error(`control socket ${path}: ${response.error}`));
+        return;
+      }
+      if (!('live' in response)) return;
+      const first = state === undefined;
+      state = applyLiveMessage(state ?? { type: 'hello', jobs: [] }, response.live);
+      if (first) resolve(feed);
+      else changes.next(response.live);
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const hint = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? ' (is the xrepl daemon running?)' : '';
