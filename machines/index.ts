@@ -6,9 +6,10 @@ export type { ReplicationMachineInput, ReplicationMachineOutput, EstimateReporte
 export { prunerMachine } from './pruner.js';
 export type { PrunerMachineInput, PrunerMachineOutput, DestroyReportedEvent, DestroySnapshotsInput } from './pruner.js';
 export { jobMachine } from './job.js';
-export type { JobMachineInput, JobEvent, Invocation, WatchdogCancellation } from './job.js';
+export type { JobMachineInput, JobEvent, Invocation, InvocationFinishedEvent, WatchdogCancellation } from './job.js';
 export { ERROR_TAG, WAIT_TAG, madeProgress, NO_PROGRESS } from './progress.js';
 export type { ProgressMadeEvent, ProgressRecord, ProgressContext } from './progress.js';
 export type { SlotReleasedEvent } from './slot-release.js';
+export type { InitialReceivedEvent } from './initial-received.js';
 export { snapshotterMachine } from './snapshotter.js';
 export type { SnapshotterInput, SnapshotsTakenEvent } from './snapshotter.js';

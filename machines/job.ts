@@ -1,4 +1,4 @@
-import { assign, raise, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, raise, sendTo, setup } from 'xstate';
 import { errorMessage } from '../src/domain/errors.js';
 import { receivedByFilesystem } from '../src/pruner/received-by-filesystem.js';
 import { permanentProblem, type Problem } from '../src/replication/problem.js';
@@ -48,6 +48,15 @@ export type JobEvent =
   | { type: 'watchdog.disarm' }
   | { type: 'watchdog.expired' };
 
+/**
+ * What the job emits (XState's `emit`; listen with `actor.on('invocation.finished', …)`): an
+ * invocation ended, completed, failed, cancelled or reset, with what it did.
+ */
+export interface InvocationFinishedEvent {
+  type: 'invocation.finished';
+  invocation: Invocation;
+}
+
 /** The job's context. */
 export interface JobContext extends JobMachineInput {
   wakeupPending: boolean;
@@ -77,6 +86,7 @@ export const jobMachine = setup({
     input: {} as JobMachineInput,
     context: {} as JobContext,
     events: {} as JobEvent,
+    emitted: {} as InvocationFinishedEvent,
   },
   actors: {
     replication: replicationMachine,
@@ -129,10 +139,12 @@ export const jobMachine = setup({
         },
     }),
     recordReset: assign({ current: ({ context }) => context.current && { ...context.current, reset: true } }),
-    finishInvocation: assign(({ context }) => ({
-      last: context.current && { ...context.current, finishedAt: context.now() },
-      current: undefined,
-    })),
+    finishInvocation: enqueueActions(({ context, enqueue }) => {
+      if (!context.current) return;
+      const last: Invocation = { ...context.current, finishedAt: context.now() };
+      enqueue.assign({ last, current: undefined });
+      enqueue.emit({ type: 'invocation.finished', invocation: last });
+    }),
   },
 }).createMachine({
   id: 'job',

@@ -68,7 +68,7 @@ export type { FaultSpec, FaultEffect, EndpointMethod } from './endpoint/memory/f
 
 // Engine
 export { createReplicationJob, provideEngineMachines, DEFAULT_WATCHDOG_TIMEOUT_MS } from './runner/create-replication-job.js';
-export type { ReplicationJob } from './runner/replication-job.js';
+export type { JobActor, ReplicationJob } from './runner/replication-job.js';
 export type { EndpointPair } from './actors/endpoint-pair.js';
 export type { ReplicationJobOptions, RetryPolicy, InitialReplicationPolicy, JobClock } from './runner/job-options.js';
 export { buildJobReport } from './report/build-job-report.js';

@@ -1,8 +1,8 @@
-import type { AnyActorRef } from 'xstate';
+import type { AnyActorRef, SnapshotFrom } from 'xstate';
 import type { FilesystemContext } from '../../machines/filesystem.js';
-import type { Invocation, JobContext } from '../../machines/job.js';
-import type { PrunerContext, PrunerMachineOutput } from '../../machines/pruner.js';
-import type { ReplicationContext, ReplicationMachineOutput } from '../../machines/replication.js';
+import type { Invocation, JobContext, jobMachine } from '../../machines/job.js';
+import type { PrunerContext, PrunerMachineOutput, prunerMachine } from '../../machines/pruner.js';
+import type { ReplicationContext, ReplicationMachineOutput, replicationMachine } from '../../machines/replication.js';
 import { filesystemChildId } from '../../machines/replication.js';
 import type { FilesystemVersion } from '../domain/version.js';
 import type { PruneFilesystemPlan } from '../pruner/plan-prune-side.js';
@@ -15,6 +15,10 @@ import type {
   FilesystemReport,
   InvocationReport,
   JobReport,
+  JobState,
+  PrunerState,
+  ReplicationState,
+  WatchdogState,
   ProblemReport,
   PrunerReport,
   ReplicationReport,
@@ -22,9 +26,9 @@ import type {
   VersionReport,
 } from './job-report.js';
 
-/** The parts of an actor snapshot the report reads. */
-interface SnapshotLike<TContext> {
-  value: unknown;
+/** The parts of an actor snapshot the report reads; `TValue` is the machine's state value type. */
+interface SnapshotLike<TContext, TValue = unknown> {
+  value: TValue;
   context: TContext;
   status: string;
   children: Record<string, AnyActorRef | undefined>;
@@ -62,12 +66,30 @@ function stepReport(s: PlannedStep): StepReport {
   };
 }
 
-/** The top-level state name of a (possibly nested) state value, e.g. `planning` for `{ planning: 'estimating' }`. */
-export function topState(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') return Object.keys(value)[0] ?? 'unknown';
-  return 'unknown';
+/** The top-level state names of a machine's state value type: `'a' | { b: … }` gives `'a' | 'b'`. */
+type TopState<V> = V extends string ? V : V extends object ? keyof V & string : never;
+
+type ReplicationValue = SnapshotFrom<typeof replicationMachine>['value'];
+type PrunerValue = SnapshotFrom<typeof prunerMachine>['value'];
+type JobValue = SnapshotFrom<typeof jobMachine>['value'];
+
+/**
+ * The top-level state name of a (possibly nested) state value, e.g. `planning` for `{ planning:
+ * 'estimating' }`, typed from the machine: a state renamed in a machine but not in the report's
+ * union fails to compile.
+ */
+export function topState<V>(value: V): TopState<V> {
+  // A state value is a state's name or an object with exactly one key per active region.
+  return (typeof value === 'string' ? value : Object.keys(value as object)[0]) as TopState<V>;
 }
+
+/** The report's names are the machines' names (checked when this compiles). */
+const reportStates: {
+  replication: (v: ReplicationValue) => ReplicationState;
+  pruner: (v: PrunerValue) => PrunerState;
+  work: (v: JobValue['work']) => Exclude<JobState, 'stopped'>;
+  watchdog: (v: JobValue['watchdog']) => WatchdogState;
+} = { replication: topState, pruner: topState, work: topState, watchdog: topState };
 
 /** What an entry waits for; `heldBy` is the ancestor whose first replication holds it, if any. */
 function blockedOnOf(entry: FilesystemEntry, heldBy: string | undefined): BlockedOnReport | undefined {
@@ -116,10 +138,10 @@ function filesystemReport(entry: FilesystemEntry, live: FilesystemContext | unde
 }
 
 /** A replication report from the live replication actor's snapshot. */
-export function replicationReportFromSnapshot(snapshot: SnapshotLike<ReplicationContext>): ReplicationReport {
+export function replicationReportFromSnapshot(snapshot: SnapshotLike<ReplicationContext, ReplicationValue>): ReplicationReport {
   const c = snapshot.context;
   return {
-    state: topState(snapshot.value),
+    state: reportStates.replication(snapshot.value),
     ...(c.problem ? { problem: problemReport(c.problem) } : {}),
     ...(c.sleepUntil !== undefined ? { sleepUntil: iso(c.sleepUntil) } : {}),
     startedAt: new Date(c.startedAt).toISOString(),
@@ -153,11 +175,11 @@ function pruneFilesystemReport(f: PruneFilesystemPlan) {
   };
 }
 
-function prunerReportFromSnapshot(snapshot: SnapshotLike<PrunerContext>): PrunerReport {
+function prunerReportFromSnapshot(snapshot: SnapshotLike<PrunerContext, PrunerValue>): PrunerReport {
   const c = snapshot.context;
   return {
     side: c.side,
-    state: topState(snapshot.value),
+    state: reportStates.pruner(snapshot.value),
     ...(c.problem ? { problem: problemReport(c.problem) } : {}),
     ...(c.sleepUntil !== undefined ? { sleepUntil: iso(c.sleepUntil) } : {}),
     filesystems: c.filesystems.map(pruneFilesystemReport),
@@ -192,17 +214,17 @@ function invocationReport(inv: Invocation, children: Record<string, AnyActorRef 
   const replication = inv.replication
     ? replicationReportFromOutput(inv.replication)
     : replicationLive
-      ? replicationReportFromSnapshot(replicationLive as SnapshotLike<ReplicationContext>)
+      ? replicationReportFromSnapshot(replicationLive as SnapshotLike<ReplicationContext, ReplicationValue>)
       : undefined;
   const pruneSender = inv.pruneSender
     ? prunerReportFromOutput(inv.pruneSender)
     : senderLive
-      ? prunerReportFromSnapshot(senderLive as SnapshotLike<PrunerContext>)
+      ? prunerReportFromSnapshot(senderLive as SnapshotLike<PrunerContext, PrunerValue>)
       : undefined;
   const pruneReceiver = inv.pruneReceiver
     ? prunerReportFromOutput(inv.pruneReceiver)
     : receiverLive
-      ? prunerReportFromSnapshot(receiverLive as SnapshotLike<PrunerContext>)
+      ? prunerReportFromSnapshot(receiverLive as SnapshotLike<PrunerContext, PrunerValue>)
       : undefined;
   return {
     number: inv.number,
@@ -220,15 +242,15 @@ function invocationReport(inv: Invocation, children: Record<string, AnyActorRef 
 }
 
 /** The job's report, from the job actor's snapshot (and its live children). Pure apart from reading child snapshots. */
-export function buildJobReport(snapshot: SnapshotLike<JobContext>): JobReport {
+export function buildJobReport(snapshot: SnapshotLike<JobContext, JobValue>): JobReport {
   const c = snapshot.context;
-  const value = snapshot.value as { work?: unknown; watchdog?: unknown };
-  const state = snapshot.status === 'active' ? topState(value.work) : 'stopped';
+  const value = snapshot.value;
+  const state: JobState = snapshot.status === 'active' ? reportStates.work(value.work) : 'stopped';
   const problem = c.current?.crash ?? c.last?.crash;
   return {
     job: c.jobId,
     state,
-    watchdog: topState(value.watchdog),
+    watchdog: reportStates.watchdog(value.watchdog),
     ...(c.sleepUntil !== undefined && state === 'idle' ? { sleepUntil: iso(c.sleepUntil) } : {}),
     ...(c.progress.at !== undefined ? { lastProgressAt: iso(c.progress.at) } : {}),
     wakeupPending: c.wakeupPending,

@@ -46,11 +46,25 @@ export type BlockedOnReport =
   | { kind: 'new-plan' }
   | { kind: 'parent-initial-replication'; filesystem: string };
 
+/** Where a filesystem is in a replication run (`skipped`: nothing to do). */
+export type FilesystemState = 'ready' | 'active' | 'retryWait' | 'completed' | 'permanentError' | 'skipped';
+
+/** The replication machine's top-level state. */
+export type ReplicationState = 'planning' | 'planningError' | 'working' | 'workingWait' | 'completed' | 'permanentError';
+
+/** A pruner machine's top-level state (zrepl's names). */
+export type PrunerState = 'plan' | 'planWait' | 'exec' | 'execWait' | 'done' | 'errPerm';
+
+/** What the job does (`stopped` once its actor has stopped). */
+export type JobState = 'idle' | 'replicating' | 'pruningSender' | 'pruningReceiver' | 'stopped';
+
+/** The job's watchdog. */
+export type WatchdogState = 'disarmed' | 'armed' | 'expired';
+
 /** The state of one filesystem in a replication. */
 export interface FilesystemReport {
   filesystem: string;
-  /** `planned`, `ready`, `active`, `retryWait`, `completed`, `permanentError`, or `skipped` (nothing to do). */
-  state: string;
+  state: FilesystemState;
   /** Why the filesystem is not progressing, or what failed. */
   problem?: ProblemReport;
   /** What the filesystem waits for before it can go on (describeBlockedOn words it). */
@@ -68,8 +82,7 @@ export interface FilesystemReport {
 
 /** A replication run, as the replication machine's state shows it. */
 export interface ReplicationReport {
-  /** `planning`, `planningError`, `working`, `workingWait`, `completed`, `permanentError`. */
-  state: string;
+  state: ReplicationState;
   problem?: ProblemReport;
   /** In `planningError` and `workingWait`: when the machine will try again. */
   sleepUntil?: string;
@@ -92,8 +105,7 @@ export interface PruneFilesystemReport {
 /** A pruner run on one side. */
 export interface PrunerReport {
   side: 'sender' | 'receiver';
-  /** `plan`, `planWait`, `exec`, `execWait`, `done`, `errPerm`. */
-  state: string;
+  state: PrunerState;
   problem?: ProblemReport;
   sleepUntil?: string;
   filesystems: PruneFilesystemReport[];
@@ -118,10 +130,8 @@ export interface InvocationReport {
 /** A job, as reports show it. */
 export interface JobReport {
   job: string;
-  /** `idle`, `replicating`, `pruningSender`, `pruningReceiver`, `stopped`. */
-  state: string;
-  /** `disarmed`, `armed`, `expired`. */
-  watchdog: string;
+  state: JobState;
+  watchdog: WatchdogState;
   /** When the next invocation starts on its own (interval jobs). */
   sleepUntil?: string;
   /** When the job last made progress. */

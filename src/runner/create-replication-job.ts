@@ -1,5 +1,5 @@
 import { asapScheduler, defer, distinctUntilChanged, map, merge, Observable, shareReplay, startWith, Subject, throttleTime } from 'rxjs';
-import { createActor, type AnyActorRef, type InspectionEvent } from 'xstate';
+import { createActor, waitFor, type InspectionEvent } from 'xstate';
 import { filesystemMachine } from '../../machines/filesystem.js';
 import { jobMachine, type JobContext } from '../../machines/job.js';
 import { prunerMachine } from '../../machines/pruner.js';
@@ -139,33 +139,17 @@ export function createReplicationJob(options: ReplicationJobOptions): Replicatio
   const context = (): JobContext => actor.getSnapshot().context;
   const report = (): JobReport => buildJobReport(actor.getSnapshot() as unknown as JobSnapshot);
 
+  // Resolves once invocation `number` (or a later one) has finished; rejects when the job stops first.
   const waitForInvocation = (number: number): Promise<JobReport> =>
-    new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const snapshot = actor.getSnapshot();
-        const last = snapshot.context.last;
-        if (last && last.number >= number) {
-          flushes.next();
-          resolve(report());
-          return true;
-        }
-        if (snapshot.status !== 'active') {
-          reject(new Error(`job "${options.name}" stopped before invocation ${number} finished`));
-          return true;
-        }
-        return false;
-      };
-      if (check()) return;
-      const subscription = actor.subscribe({
-        next: () => {
-          if (check()) subscription.unsubscribe();
-        },
-        error: (error) => reject(error),
-        complete: () => {
-          check();
-        },
-      });
-    });
+    waitFor(actor, (snapshot) => (snapshot.context.last?.number ?? 0) >= number).then(
+      () => {
+        flushes.next();
+        return report();
+      },
+      (cause: unknown) => {
+        throw new Error(`job "${options.name}" stopped before invocation ${number} finished`, { cause });
+      },
+    );
 
   /** The number of the invocation that a wakeup sent now will start. */
   const invocationForWakeup = (): number => {
@@ -188,7 +172,7 @@ export function createReplicationJob(options: ReplicationJobOptions): Replicatio
 
   return {
     name: options.name,
-    actor: actor as AnyActorRef,
+    actor,
     start,
     stop: () => {
       actor.stop();

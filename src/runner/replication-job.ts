@@ -1,6 +1,10 @@
 import type { Observable } from 'rxjs';
-import type { AnyActorRef } from 'xstate';
+import type { ActorRefFrom } from 'xstate';
+import type { jobMachine } from '../../machines/job.js';
 import type { JobReport } from '../report/job-report.js';
+
+/** The job machine's actor: typed events, snapshots and emitted events (`invocation.finished`). */
+export type JobActor = ActorRefFrom<typeof jobMachine>;
 
 /** A running (or startable) replication job: replication, then pruning of both sides, under a watchdog. */
 export interface ReplicationJob {
@@ -22,6 +26,9 @@ export interface ReplicationJob {
   report(): JobReport;
   /** Reports as the job's state changes (JSON-serialisable: guids are decimal strings). */
   readonly report$: Observable<JobReport>;
-  /** The underlying XState actor of the job machine. */
-  readonly actor: AnyActorRef;
+  /**
+   * The underlying XState actor of the job machine. It emits `invocation.finished` when an
+   * invocation ends (`job.actor.on('invocation.finished', ({ invocation }) => …)`).
+   */
+  readonly actor: JobActor;
 }

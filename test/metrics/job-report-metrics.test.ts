@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { JobReportMetrics } from '../../src/metrics/job-report-metrics.js';
 import { createXreplMetrics } from '../../src/metrics/xrepl-metrics.js';
-import type { FilesystemReport, InvocationReport, JobReport } from '../../src/report/job-report.js';
+import type { FilesystemReport, FilesystemState, InvocationReport, JobReport, JobState, ReplicationState } from '../../src/report/job-report.js';
 
-const fs = (filesystem: string, bytes: number, state = 'active'): FilesystemReport => ({
+const fs = (filesystem: string, bytes: number, state: FilesystemState = 'active'): FilesystemReport => ({
   filesystem,
   state,
   attempts: 1,
@@ -12,7 +12,7 @@ const fs = (filesystem: string, bytes: number, state = 'active'): FilesystemRepo
   bytes,
 });
 
-const invocation = (number: number, state: string, filesystems: FilesystemReport[], finishedAt?: string): InvocationReport => ({
+const invocation = (number: number, state: ReplicationState, filesystems: FilesystemReport[], finishedAt?: string): InvocationReport => ({
   number,
   startedAt: '2026-01-01T00:00:00.000Z',
   ...(finishedAt ? { finishedAt } : {}),
@@ -20,7 +20,7 @@ const invocation = (number: number, state: string, filesystems: FilesystemReport
   ok: state === 'completed',
 });
 
-const report = (state: string, parts: { current?: InvocationReport; last?: InvocationReport }): JobReport => ({
+const report = (state: JobState, parts: { current?: InvocationReport; last?: InvocationReport }): JobReport => ({
   job: 'backup',
   state,
   watchdog: 'armed',

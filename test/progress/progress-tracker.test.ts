@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressTracker } from '../../src/progress/progress-tracker.js';
-import type { JobReport } from '../../src/report/job-report.js';
+import type { FilesystemState, JobReport, JobState } from '../../src/report/job-report.js';
 
-const report = (state: string, bytes: number, fsState = 'active', number = 1): JobReport => ({
+const report = (state: JobState, bytes: number, fsState: FilesystemState = 'active', number = 1): JobReport => ({
   job: 'j',
   state,
   watchdog: 'armed',

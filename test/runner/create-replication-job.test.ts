@@ -19,6 +19,40 @@ function pools() {
 }
 
 describe('createReplicationJob', () => {
+  it("emits invocation.finished on its typed actor when an invocation ends, and runOnce resolves with that invocation's report", async () => {
+    const { src, dst } = pools();
+    const job = createReplicationJob({ name: 'emits', sender: src.sender(), receiver: dst.receiver({ rootFs: 'backup' }) });
+    const finished: { number: number; ok: boolean; replicated: string[] }[] = [];
+    const sub = job.actor.on('invocation.finished', ({ invocation }) => {
+      finished.push({
+        number: invocation.number,
+        ok: invocation.replication?.state === 'completed',
+        replicated: (invocation.replication?.filesystems ?? []).filter((f) => f.status === 'completed').map((f) => f.path),
+      });
+    });
+    const first = await job.runOnce();
+    const second = await job.runOnce();
+    sub.unsubscribe();
+    // Typed from the machine: the context is the job's, no cast.
+    expect(job.actor.getSnapshot().context.jobId).toBe('emits');
+    expect(finished.map((f) => [f.number, f.ok])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    expect(finished[0]?.replicated).toEqual(['tank/data', 'tank/data/a', 'tank/data/b']);
+    expect([first.last?.number, second.last?.number]).toEqual([1, 2]);
+    job.stop();
+  });
+
+  it('runOnce rejects, naming the job and the invocation, when the job is stopped before the invocation ends', async () => {
+    const { src, dst } = pools();
+    src.faults.add({ call: 'send', effect: { type: 'hang' } });
+    const job = createReplicationJob({ name: 'stopped', sender: src.sender(), receiver: dst.receiver({ rootFs: 'backup' }) });
+    const run = job.runOnce();
+    setTimeout(() => job.stop(), 20);
+    await expect(run).rejects.toThrow('job "stopped" stopped before invocation 1 finished');
+  });
+
   it('replicates every filesystem full then incrementally, and a second run has nothing to do', async () => {
     const { src, dst } = pools();
     const job = createReplicationJob({
