@@ -107,21 +107,8 @@ function updateStep(steps: readonly PlannedStep[], i: number, change: Partial<Pl
   return steps.map((s, j) => (j === i ? { ...s, ...change } : s));
 }
 
-/**
- * One filesystem's replication attempt: transfer each remaining step in order (send → receive,
- * bytes counted), then move the sender's replication cursor once, to the newest received
- * snapshot. A failure ends the attempt in `retryWait` (the replication machine's queue decides
- * when to try again) or `permanentError`; received steps stay marked received, so the next attempt
- * transfers only what is missing, and redoes only the cursor move when that was what failed. A
- * cursor is moved once per attempt, not once per step, which saves a cursor write (three zfs
- * processes where the cursor is a bookmark) for every step but the last. A failed attempt still
- * moves it to the newest snapshot the receiver has (`savingCursor`) before it ends: a cursor left
- * at the attempt's start would let the sender's pruner count the received snapshots as
- * unreplicated bases and destroy the one the next incremental needs. A cancel stops this machine
- * with the run, so that move cannot follow a watchdog cancel; the job's sender pruner then protects
- * what was received, and the next attempt's failure path or last step moves the cursor.
- */
-export const filesystemMachine = setup({
+// The definition; exported below under its named type.
+const filesystemMachineDefinition = setup({
   types: {
     input: {} as FilesystemMachineInput,
     context: {} as FilesystemContext,
@@ -336,3 +323,27 @@ export const filesystemMachine = setup({
     cursor: context.cursor,
   }),
 });
+
+type FilesystemMachineType = typeof filesystemMachineDefinition;
+
+/**
+ * The type of the filesystem machine, named: declarations that embed it (a parent machine's actors, provided
+ * copies) refer to it by this name instead of repeating XState's whole inferred type.
+ */
+export interface FilesystemMachine extends FilesystemMachineType {}
+
+/**
+ * One filesystem's replication attempt: transfer each remaining step in order (send → receive,
+ * bytes counted), then move the sender's replication cursor once, to the newest received
+ * snapshot. A failure ends the attempt in `retryWait` (the replication machine's queue decides
+ * when to try again) or `permanentError`; received steps stay marked received, so the next attempt
+ * transfers only what is missing, and redoes only the cursor move when that was what failed. A
+ * cursor is moved once per attempt, not once per step, which saves a cursor write (three zfs
+ * processes where the cursor is a bookmark) for every step but the last. A failed attempt still
+ * moves it to the newest snapshot the receiver has (`savingCursor`) before it ends: a cursor left
+ * at the attempt's start would let the sender's pruner count the received snapshots as
+ * unreplicated bases and destroy the one the next incremental needs. A cancel stops this machine
+ * with the run, so that move cannot follow a watchdog cancel; the job's sender pruner then protects
+ * what was received, and the next attempt's failure path or last step moves the cursor.
+ */
+export const filesystemMachine: FilesystemMachine = filesystemMachineDefinition;

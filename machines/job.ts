@@ -75,13 +75,8 @@ function recordPart(context: JobContext, part: Part, output: unknown): Invocatio
   return { ...context.current, [part]: output };
 }
 
-/**
- * The active side of a job (zrepl's active job with the 2018 watchdog): wait for the interval or a
- * wakeup, replicate, prune the sender, prune the receiver, and wait again. A parallel watchdog
- * region cancels the running part when it makes no progress for a whole `watchdogTimeout`; the job
- * then goes on, so a stuck replication never keeps the sender's pruner from running.
- */
-export const jobMachine = setup({
+// The definition; exported below under its named type.
+const jobMachineDefinition = setup({
   types: {
     input: {} as JobMachineInput,
     context: {} as JobContext,
@@ -312,3 +307,19 @@ export const jobMachine = setup({
     },
   },
 });
+
+type JobMachineType = typeof jobMachineDefinition;
+
+/**
+ * The type of the job machine, named: declarations that embed it (a parent machine's actors, provided
+ * copies) refer to it by this name instead of repeating XState's whole inferred type.
+ */
+export interface JobMachine extends JobMachineType {}
+
+/**
+ * The active side of a job (zrepl's active job with the 2018 watchdog): wait for the interval or a
+ * wakeup, replicate, prune the sender, prune the receiver, and wait again. A parallel watchdog
+ * region cancels the running part when it makes no progress for a whole `watchdogTimeout`; the job
+ * then goes on, so a stuck replication never keeps the sender's pruner from running.
+ */
+export const jobMachine: JobMachine = jobMachineDefinition;

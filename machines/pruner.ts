@@ -90,14 +90,8 @@ export function destroyBatches(filesystems: readonly PruneFilesystemPlan[], size
   return work;
 }
 
-/**
- * Prunes one side (zrepl's pruner states): plan lists the side and applies the keep rules, exec
- * destroys what they destroy, filesystem by filesystem in batches of at most `destroyBatch`
- * snapshots, each batch that destroyed something recorded as progress (a long prune keeps the
- * watchdog informed). Listing failures wait in planWait, transient destroy failures (a busy
- * dataset) in execWait; retries are bounded.
- */
-export const prunerMachine = setup({
+// The definition; exported below under its named type.
+const prunerMachineDefinition = setup({
   types: {
     input: {} as PrunerMachineInput,
     context: {} as PrunerContext,
@@ -282,3 +276,20 @@ export const prunerMachine = setup({
     filesystems: context.filesystems,
   }),
 });
+
+type PrunerMachineType = typeof prunerMachineDefinition;
+
+/**
+ * The type of the pruner machine, named: declarations that embed it (a parent machine's actors, provided
+ * copies) refer to it by this name instead of repeating XState's whole inferred type.
+ */
+export interface PrunerMachine extends PrunerMachineType {}
+
+/**
+ * Prunes one side (zrepl's pruner states): plan lists the side and applies the keep rules, exec
+ * destroys what they destroy, filesystem by filesystem in batches of at most `destroyBatch`
+ * snapshots, each batch that destroyed something recorded as progress (a long prune keeps the
+ * watchdog informed). Listing failures wait in planWait, transient destroy failures (a busy
+ * dataset) in execWait; retries are bounded.
+ */
+export const prunerMachine: PrunerMachine = prunerMachineDefinition;

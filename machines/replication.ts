@@ -284,14 +284,8 @@ function sideListing(side: 'sender' | 'receiver', description: string) {
   });
 }
 
-/**
- * One replication run from a sender to a receiver (zrepl's main replication state machine, 2018,
- * with its defects fixed): planning lists both sides in batched calls and plans each filesystem;
- * working runs a filesystem machine for up to `concurrency` filesystems at once, ordered by the
- * queue; workingWait sleeps exactly until the earliest retry. Per-filesystem state is data in this
- * machine's context; only active filesystems have a child actor.
- */
-export const replicationMachine = replicationSetup.createMachine({
+// The definition; exported below under its named type.
+const replicationMachineDefinition = replicationSetup.createMachine({
   id: 'replication',
   description: 'One replication run from a sender to a receiver.',
   context: ({ input }) => ({
@@ -429,3 +423,20 @@ export const replicationMachine = replicationSetup.createMachine({
 });
 
 export type { PlannedStep };
+
+type ReplicationMachineType = typeof replicationMachineDefinition;
+
+/**
+ * The type of the replication machine, named: declarations that embed it (a parent machine's actors, provided
+ * copies) refer to it by this name instead of repeating XState's whole inferred type.
+ */
+export interface ReplicationMachine extends ReplicationMachineType {}
+
+/**
+ * One replication run from a sender to a receiver (zrepl's main replication state machine, 2018,
+ * with its defects fixed): planning lists both sides in batched calls and plans each filesystem;
+ * working runs a filesystem machine for up to `concurrency` filesystems at once, ordered by the
+ * queue; workingWait sleeps exactly until the earliest retry. Per-filesystem state is data in this
+ * machine's context; only active filesystems have a child actor.
+ */
+export const replicationMachine: ReplicationMachine = replicationMachineDefinition;

@@ -68,6 +68,7 @@ export type { FaultSpec, FaultEffect, EndpointMethod } from './endpoint/memory/f
 
 // Engine
 export { createReplicationJob, provideEngineMachines, DEFAULT_WATCHDOG_TIMEOUT_MS } from './runner/create-replication-job.js';
+export type { EngineMachines } from './runner/create-replication-job.js';
 export type { JobActor, ReplicationJob } from './runner/replication-job.js';
 export type { EndpointPair } from './actors/endpoint-pair.js';
 export type { ReplicationJobOptions, RetryPolicy, InitialReplicationPolicy, JobClock } from './runner/job-options.js';
@@ -75,6 +76,7 @@ export { buildJobReport } from './report/build-job-report.js';
 export type * from './report/job-report.js';
 export { jobMachine, replicationMachine, filesystemMachine, prunerMachine } from '../machines/index.js';
 export { snapshotterMachine } from '../machines/index.js';
+export type { FilesystemMachine, InvocationFinishedEvent, JobMachine, PrunerMachine, ReplicationMachine } from '../machines/index.js';
 export type { SnapshotterInput, SnapshotsTakenEvent } from '../machines/index.js';
 
 // Real ZFS

@@ -23,8 +23,16 @@ export { DEFAULT_WATCHDOG_TIMEOUT_MS };
 
 type JobSnapshot = Parameters<typeof buildJobReport>[0];
 
+/** The engine's machines with their actors provided: the same machine types, ready for `createActor`. */
+export interface EngineMachines {
+  filesystem: typeof filesystemMachine;
+  replication: typeof replicationMachine;
+  pruner: typeof prunerMachine;
+  job: typeof jobMachine;
+}
+
 /** Every engine machine with the endpoints injected as its actors. */
-export function provideEngineMachines(endpoints: EndpointPair, now: () => number, progressIntervalMs = DEFAULT_PROGRESS_INTERVAL_MS) {
+export function provideEngineMachines(endpoints: EndpointPair, now: () => number, progressIntervalMs = DEFAULT_PROGRESS_INTERVAL_MS): EngineMachines {
   const filesystem = filesystemMachine.provide({
     actors: {
       transfer: transferActor(endpoints, now, progressIntervalMs),
