@@ -10,14 +10,9 @@ import { z } from 'zod';
 import { ConfigError } from '../domain/errors.js';
 import { parseDuration, parsePositiveDuration } from './duration.js';
 import { JOB_ID_PATTERN } from '../endpoint/cursor.js';
+import { strict } from './strict-object.js';
+import { recvSchema, sendSchema } from './send-recv-schema.js';
 
-// A strict object whose unknown-key error names the keys it takes.
-function strict<S extends z.ZodRawShape>(shape: S) {
-  const keys = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected only ${keys}` : undefined),
-  });
-}
 
 // A zrepl duration (`30s`, `10m`, `1h`, or `300ms`) turned into milliseconds; `positive` refuses zero.
 function duration(positive: boolean) {
@@ -173,6 +168,10 @@ const jobSchema = strict({
   /** Replicate this often even without periodic snapshots (daemon); defaults to the snapshotting interval. */
   interval: duration(true).optional(),
   watchdog_timeout: duration(true).optional(),
+  /** zrepl's send options: zfs send flags, encryption, bandwidth_limit (src/config/send-recv-schema.ts). */
+  send: sendSchema.optional(),
+  /** zrepl's recv options: property override/inherit, placeholder encryption, bandwidth_limit. */
+  recv: recvSchema.optional(),
 });
 
 /** `xrepl serve`: receives pushes, each client below `root_fs/<client>`; `retention_floor` or `append_only` win over clients' destroys. */

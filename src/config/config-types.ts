@@ -5,6 +5,7 @@
 import type { InitialReplicationPolicy, RetryPolicy } from '../runner/job-options.js';
 import type { KeepRuleConfig } from '../pruning/keep-rule-schema.js';
 import type { MemoryPoolEntry } from './config-schema.js';
+import type { BandwidthLimit, ReceiveOptions, SendOptions } from '../transfer-options/transfer-options.js';
 
 /** How xrepl reaches another machine (zrepl's `connect` with `type: ssh`). */
 export interface SshConnection {
@@ -55,6 +56,12 @@ export interface JobConfig {
   /** Time between invocations in the daemon: `interval`, else the snapshotting interval; absent for wakeup-only jobs. */
   intervalMs?: number | undefined;
   watchdogTimeoutMs?: number | undefined;
+  /** `send:`'s zfs send options; absent: xrepl's defaults (and encrypted filesystems refused). */
+  send?: SendOptions | undefined;
+  /** `recv:`'s zfs receive options. */
+  receive?: ReceiveOptions | undefined;
+  /** `send.bandwidth_limit` and `recv.bandwidth_limit`: each side's token bucket, shared by the job's streams. */
+  bandwidthLimit?: { send?: BandwidthLimit | undefined; receive?: BandwidthLimit | undefined } | undefined;
 }
 
 /** A job `xrepl serve` offers its clients. */

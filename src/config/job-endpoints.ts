@@ -4,6 +4,7 @@ import { filesystemFilter } from '../filter/filesystem-filter.js';
 import { ConfigError } from '../domain/errors.js';
 import type { EndpointConfig, JobConfig, SshConnection } from './config-types.js';
 import { type FilesystemMatcher, filteredSender } from '../endpoint/filtered-sender.js';
+import { withBandwidthLimits } from '../transfer-options/bandwidth-limited-endpoints.js';
 
 /** A job's two sides, ready for `createReplicationJob`. */
 export interface JobEndpoints {
@@ -25,7 +26,7 @@ export async function createJobEndpoints(job: JobConfig, pools: ReadonlyMap<stri
   else if (job.sender.type === 'xrepl') sender = await remoteEndpoint(job.sender.ssh, 'source', filter);
   else {
     const { createZfsEndpointFromConfig } = await import('./zfs-endpoint-from-config.js');
-    sender = await createZfsEndpointFromConfig(job.sender, { role: 'sender', filter, roots: senderRoots(job.filesystems) });
+    sender = await createZfsEndpointFromConfig(job.sender, { role: 'sender', filter, roots: senderRoots(job.filesystems), send: job.send });
   }
   let receiver: Endpoint;
   if (job.receiver.type === 'memory') {
@@ -39,9 +40,9 @@ export async function createJobEndpoints(job: JobConfig, pools: ReadonlyMap<stri
     receiver = await remoteEndpoint(job.receiver.ssh, 'sink', filter);
   } else {
     const { createZfsEndpointFromConfig } = await import('./zfs-endpoint-from-config.js');
-    receiver = await createZfsEndpointFromConfig(job.receiver, { role: 'receiver', rootFs: job.rootFs, filter, createRootFs: job.createRootFs });
+    receiver = await createZfsEndpointFromConfig(job.receiver, { role: 'receiver', rootFs: job.rootFs, filter, createRootFs: job.createRootFs, receive: job.receive });
   }
-  return { sender, receiver };
+  return withBandwidthLimits({ sender, receiver }, job.bandwidthLimit);
 }
 
 // An `xrepl serve` over ssh, seen through the job's filter: the server confines the client, and

@@ -11,6 +11,7 @@ import { type ConfigProblem, ConfigFileError, formatKeyPath } from './config-pro
 import { type AnyJobEntry, type ConfigFile, type JobEntry, type ServeJobEntry, configFileSchema } from './config-schema.js';
 import type { EndpointConfig, JobConfig, ServeJobConfig, SshConnection, XreplConfig } from './config-types.js';
 import { jobTimerProblems } from './job-timers.js';
+import { resolveReceiveOptions, resolveSendOptions, sendRecvProblems } from './send-recv-schema.js';
 
 /**
  * Parses and validates a configuration file's text. Throws {@link ConfigFileError} listing every
@@ -180,8 +181,16 @@ function semanticProblems(file: ConfigFile): ConfigProblem[] {
     collect(add, () => keepRulesFromConfig(job.pruning.keep_sender, at('pruning', 'keep_sender')));
     collect(add, () => keepRulesFromConfig(job.pruning.keep_receiver, at('pruning', 'keep_receiver')));
     jobTimerProblems(job, at, add);
+    sendRecvProblems(job, sendRecvSides(job), at, add);
   });
   return problems;
+}
+
+// What runs zfs send and zfs receive for a job: only there do send and recv flags apply.
+function sendRecvSides(job: JobEntry): { sender: 'zfs' | 'memory' | 'xrepl'; receiver: 'zfs' | 'memory' | 'xrepl' } {
+  if (job.type === 'local') return { sender: job.sender?.type ?? 'zfs', receiver: job.receiver?.type ?? 'zfs' };
+  const remote = job.connect?.type === 'ssh+stdinserver' ? 'xrepl' : 'zfs';
+  return job.type === 'push' ? { sender: 'zfs', receiver: remote } : { sender: remote, receiver: 'zfs' };
 }
 
 function isServeJob(job: AnyJobEntry): job is ServeJobEntry {
@@ -331,6 +340,12 @@ function resolveJob(job: JobEntry, index: number): JobConfig {
     progressIntervalMs: job.replication?.progress_interval,
     intervalMs: job.interval ?? (job.snapshotting.type === 'periodic' ? job.snapshotting.interval : undefined),
     watchdogTimeoutMs: job.watchdog_timeout,
+    send: resolveSendOptions(job.send),
+    receive: resolveReceiveOptions(job.recv),
+    bandwidthLimit:
+      job.send?.bandwidth_limit === undefined && job.recv?.bandwidth_limit === undefined
+        ? undefined
+        : { send: job.send?.bandwidth_limit, receive: job.recv?.bandwidth_limit },
   };
 }
 

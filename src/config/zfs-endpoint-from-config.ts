@@ -4,11 +4,12 @@ import { createZfsEndpoint } from '../endpoint/zfs-endpoint.js';
 import { createLocalTransport } from '../transport/local-transport.js';
 import { createSshTransport } from '../transport/ssh-transport.js';
 import type { EndpointConfig } from './config-types.js';
+import type { ReceiveOptions, SendOptions } from '../transfer-options/transfer-options.js';
 
 /** How the job uses the endpoint: a filtered sender, or a receiver confined to `rootFs`. */
 export type ZfsEndpointRole =
-  | { role: 'sender'; filter: FilesystemMatcher; roots?: readonly string[] | undefined }
-  | { role: 'receiver'; rootFs: string; filter?: FilesystemMatcher | undefined; createRootFs?: boolean | undefined };
+  | { role: 'sender'; filter: FilesystemMatcher; roots?: readonly string[] | undefined; send?: SendOptions | undefined }
+  | { role: 'receiver'; rootFs: string; filter?: FilesystemMatcher | undefined; createRootFs?: boolean | undefined; receive?: ReceiveOptions | undefined };
 
 /**
  * The zfs endpoint for one side of a job: zfs on this machine, or over ssh with the job's
@@ -28,6 +29,6 @@ export async function createZfsEndpointFromConfig(config: Extract<EndpointConfig
           zfsPath: config.ssh.zfsPath,
         });
   return use.role === 'sender'
-    ? createZfsEndpoint({ transport, role: 'sender', filter: use.filter, roots: use.roots })
-    : createZfsEndpoint({ transport, role: 'receiver', rootFs: use.rootFs, filter: use.filter, createRootFs: use.createRootFs });
+    ? createZfsEndpoint({ transport, role: 'sender', filter: use.filter, roots: use.roots, send: use.send })
+    : createZfsEndpoint({ transport, role: 'receiver', rootFs: use.rootFs, filter: use.filter, createRootFs: use.createRootFs, receive: use.receive });
 }

@@ -18,6 +18,9 @@ import { abortReceiveArgs, describeResumeToken, resumeTokenFilesystem, withResum
 import { verifySendStream } from '../zfs/send-stream-header.js';
 import { createSnapshots, destroySnapshots } from '../zfs/snapshots.js';
 import { checkName, holdArgs, receiveArgs, releaseArgs, sendArgs } from '../zfs/zfs-args.js';
+import { createEncryptionLookup } from '../zfs/encryption-lookup.js';
+import { encryptionRefusal, needsEncryptionCheck, receiveOptionArgs, sendOptionFlags, unsupportedReceiveOptions, unsupportedSendOptions } from '../zfs/transfer-flags.js';
+import type { ReceiveOptions, SendOptions } from '../transfer-options/transfer-options.js';
 import type { ZfsContext } from '../zfs/zfs-context.js';
 import type { ZfsFeatures } from '../zfs/zfs-features.js';
 import type { Endpoint, EndpointCapabilities, ReceiveRequest, ResumeTokenTarget, SendRequest } from './endpoint.js';
@@ -37,6 +40,10 @@ export interface RawZfsEndpointOptions {
    * (unless `create` says to make it). Without it, the pool is the limit.
    */
   receiveRoot?: ReceiveRoot | undefined;
+  /** The job's `send:` options: flags of every send, and which filesystems may be sent at all. */
+  send?: SendOptions | undefined;
+  /** The job's `recv:` options: flags of every receive, and how placeholders are made. */
+  receive?: ReceiveOptions | undefined;
 }
 
 /** The real-ZFS endpoint without confinement, plus what its zfs supports. */
@@ -103,7 +110,22 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
     return narrowed;
   };
   const features = (signal: AbortSignal): Promise<ZfsFeatures> => raceAbort(endpointFeatures(), signal, 'zfs feature probe');
-  const ctx: ZfsContext = { transport, features, roots };
+  const ctx: ZfsContext = { transport, features, roots, receiveOptions: options.receive };
+  const encryption = createEncryptionLookup(ctx);
+  // The job's send flags, or a refusal naming what this zfs lacks or why the filesystem may not go
+  // (encrypted without send.encrypted saying how): per filesystem, before zfs send runs.
+  const sendFlagsFor = async (filesystem: string, signal: AbortSignal): Promise<string[]> => {
+    const f = await features(signal);
+    const missing = unsupportedSendOptions(options.send, f);
+    if (missing.length > 0) {
+      throw new EndpointError(`cannot send ${filesystem}: the zfs of ${transport.name} has no ${missing.join(', ')}`, { kind: 'unsupported', dataset: filesystem });
+    }
+    if (needsEncryptionCheck(options.send, f)) {
+      const refusal = encryptionRefusal(options.send, await encryption.isEncrypted(filesystem, signal), filesystem);
+      if (refusal !== undefined) throw refusal;
+    }
+    return sendOptionFlags(options.send);
+  };
   const requireHolds = async (what: string, dataset: string, signal: AbortSignal): Promise<void> => {
     if (!(await features(signal)).holds) throw new EndpointError(`cannot ${what} ${dataset}: this zfs has no holds`, { kind: 'unsupported', dataset });
   };
@@ -138,8 +160,12 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
 
     async estimateSendSize(request, signal): Promise<number | undefined> {
       const target = sendTarget(request);
-      if (!(await features(signal)).sendEstimate) return undefined;
-      const args = sendArgs({ filesystem: request.filesystem, ...target, resumeToken: request.resumeToken, dryRunEstimate: true });
+      const f = await features(signal);
+      if (!f.sendEstimate) return undefined;
+      // Raw and compressed streams are smaller: estimate with the flags the send will use (none
+      // where the send will be refused anyway).
+      const flags = request.resumeToken === undefined && unsupportedSendOptions(options.send, f).length === 0 ? sendOptionFlags(options.send) : [];
+      const args = sendArgs({ filesystem: request.filesystem, ...target, resumeToken: request.resumeToken, dryRunEstimate: true, flags });
       const out = await runZfs(transport, args, { signal, dataset: target.to });
       // OpenZFS 2.x prints a dry run's estimate on stdout; older releases printed it on stderr.
       return parseSendEstimate(`${out.stdout}\n${out.stderr}`, ['zfs', ...args]);
@@ -147,7 +173,9 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
 
     async send(request, signal): Promise<Readable> {
       const target = sendTarget(request);
-      const args = sendArgs({ filesystem: request.filesystem, ...target, resumeToken: request.resumeToken });
+      // A resumed stream goes on with the flags its token carries.
+      const flags = request.resumeToken === undefined ? await sendFlagsFor(request.filesystem, signal) : [];
+      const args = sendArgs({ filesystem: request.filesystem, ...target, resumeToken: request.resumeToken, flags });
       const stream = streamZfsOutput(transport, args, { signal, dataset: target.to });
       // No `zfs get guid` beforehand (it was one process per step): zfs send itself fails for a
       // snapshot or base that no longer exists ("does not exist": dataset-not-found), and the
@@ -165,6 +193,11 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
       const full = request.from === undefined;
       try {
         const f = await features(signal);
+        const missing = unsupportedReceiveOptions(options.receive, f);
+        if (missing.length > 0) {
+          throw new EndpointError(`cannot receive into ${fs}: the zfs of ${transport.name} has no ${missing.join(', ')}`, { kind: 'unsupported', dataset: fs });
+        }
+        const properties = receiveOptionArgs(options.receive);
         if (full) {
           const fast = known !== undefined && receivesIntoNewFilesystem(known, fs) ? await fastFullReceiveTarget(ctx, fs, f, signal) : undefined;
           if (fast !== undefined) prepared = fast;
@@ -176,7 +209,7 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
           }
         }
         // canmount=noauto only on the receive that creates the filesystem: later ones keep whatever the operator set.
-        const args = receiveArgs(target, { force: prepared.force, resumable: f.resumableReceive, canmountNoauto: full && f.receiveProperties });
+        const args = receiveArgs(target, { force: prepared.force, resumable: f.resumableReceive, canmountNoauto: full && f.receiveProperties, properties });
         await runZfsWithInput(transport, args, request.stream, { signal, dataset: target });
         if (prepared.unmark) await unmarkPlaceholder(ctx, fs, signal);
         if (known !== undefined) rememberReceived(known, fs);
@@ -205,6 +238,7 @@ export function createRawZfsEndpoint(options: RawZfsEndpointOptions = {}): RawZf
 
     async listAll(jobId, signal) {
       const listing = await listAll(ctx, jobId, signal);
+      encryption.forget();
       const paths = listing.filesystems.map((f) => f.path);
       known = knownFromListing(roots, paths);
       listedCursors = { jobId, filesystems: new Set(paths), withCursor: new Set(listing.cursors.keys()) };

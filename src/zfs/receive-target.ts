@@ -81,7 +81,10 @@ export async function inspectFullReceiveTarget(ctx: ZfsContext, filesystem: stri
 }
 
 async function createPlaceholder(ctx: ZfsContext, filesystem: string, signal: AbortSignal): Promise<'created' | 'exists'> {
-  const attempt = await attemptZfs(ctx.transport, createPlaceholderArgs(filesystem, PLACEHOLDER_PROPERTY), { signal, dataset: filesystem });
+  // encryption=off only where zfs knows encryption (raw sends): elsewhere every placeholder is unencrypted anyway.
+  const encryptionOff = ctx.receiveOptions?.placeholderEncryption === 'off' && (await ctx.features(signal)).sendRaw;
+  const args = createPlaceholderArgs(filesystem, PLACEHOLDER_PROPERTY, { encryptionOff });
+  const attempt = await attemptZfs(ctx.transport, args, { signal, dataset: filesystem });
   if (attempt.ok) return 'created';
   // Another receive may have created the same parent meanwhile; that is as good.
   if (attempt.error.kind === 'dataset-exists') return 'exists';

@@ -73,8 +73,19 @@ export function listBookmarksArgs(roots: readonly string[], depth: 'recursive' |
   return ['list', '-H', '-p', '-t', 'bookmark', '-o', 'name,guid,createtxg,creation', ...(depth === 1 ? ['-d', '1'] : ['-r']), ...roots];
 }
 
-/** `zfs send` of one step: `-t token` to resume, `-i from` for an incremental, else a full send. */
-export function sendArgs(options: { filesystem: string; from?: string | undefined; to?: string | undefined; resumeToken?: string | undefined; dryRunEstimate?: boolean }): string[] {
+/**
+ * `zfs send` of one step: `-t token` to resume, `-i from` for an incremental, else a full send.
+ * `flags` are the job's send options (`-w`, `-p`, …); a resumed send takes none, as its token
+ * carries them and zfs refuses `-p` and `-b` with `-t`.
+ */
+export function sendArgs(options: {
+  filesystem: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  resumeToken?: string | undefined;
+  dryRunEstimate?: boolean;
+  flags?: readonly string[] | undefined;
+}): string[] {
   const args = ['send'];
   if (options.dryRunEstimate) args.push('-n', '-v', '-P');
   if (options.resumeToken !== undefined) {
@@ -89,6 +100,10 @@ export function sendArgs(options: { filesystem: string; from?: string | undefine
   }
   checkName(options.filesystem, 'filesystem');
   if (options.to === undefined) throw new TypeError('send needs the snapshot to send');
+  for (const flag of options.flags ?? []) {
+    if (!/^-[wpbLce]$/.test(flag)) throw new TypeError(`not a send option flag: ${flag}`);
+    args.push(flag);
+  }
   if (options.from !== undefined) args.push('-i', checkName(options.from, 'any'));
   args.push(checkName(options.to, 'snapshot'));
   return args;
@@ -100,12 +115,18 @@ export function sendArgs(options: { filesystem: string; from?: string | undefine
  * `receive -o`, so that a received filesystem never mounts on its own (a mount changes it, and the
  * next incremental then fails with "destination has been modified").
  */
-export function receiveArgs(target: string, options: { force: boolean; resumable: boolean; canmountNoauto?: boolean | undefined }): string[] {
+export function receiveArgs(
+  target: string,
+  options: { force: boolean; resumable: boolean; canmountNoauto?: boolean | undefined; properties?: readonly string[] | undefined },
+): string[] {
   checkName(target, 'any');
   const args = ['receive', '-u'];
   if (options.force) args.push('-F');
   if (options.resumable) args.push('-s');
-  if (options.canmountNoauto === true) args.push('-o', 'canmount=noauto');
+  const properties = options.properties ?? [];
+  // An operator's own canmount override (off or noauto, never on) replaces xrepl's.
+  if (options.canmountNoauto === true && !properties.some((p) => p.startsWith('canmount='))) args.push('-o', 'canmount=noauto');
+  args.push(...properties);
   args.push(target);
   return args;
 }
@@ -164,11 +185,13 @@ export function inheritPropertyArgs(property: string, dataset: string): string[]
 
 /**
  * `zfs create` of a placeholder: never mounted (`canmount=off`, which zfs-fuse needs because it
- * lacks `create -u`, and which children do not inherit) and marked with the placeholder property.
+ * lacks `create -u`, and which children do not inherit) and marked with the placeholder property;
+ * `encryptionOff` (recv.placeholder.encryption: off) makes it unencrypted under an encrypted parent.
  */
-export function createPlaceholderArgs(filesystem: string, placeholderProperty: string): string[] {
+export function createPlaceholderArgs(filesystem: string, placeholderProperty: string, options: { encryptionOff?: boolean | undefined } = {}): string[] {
   checkName(filesystem, 'filesystem');
-  return ['create', '-o', 'canmount=off', '-o', `${checkUserProperty(placeholderProperty)}=on`, filesystem];
+  const encryption = options.encryptionOff === true ? ['-o', 'encryption=off'] : [];
+  return ['create', '-o', 'canmount=off', ...encryption, '-o', `${checkUserProperty(placeholderProperty)}=on`, filesystem];
 }
 
 /** `zfs` with no arguments: prints the usage of every subcommand, which tells what this zfs supports. */

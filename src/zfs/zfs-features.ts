@@ -24,6 +24,20 @@ export interface ZfsFeatures {
   getTypeFilter: boolean;
   /** `receive -o property=value`: set a property on the received filesystem (OpenZFS; zfs-fuse lacks it). */
   receiveProperties: boolean;
+  /** `receive -x property`: the received filesystem inherits the property (OpenZFS). */
+  receiveExclude: boolean;
+  /** `send -w`: raw sends, and with them native encryption (OpenZFS). */
+  sendRaw: boolean;
+  /** `send -c`: compressed streams. */
+  sendCompressed: boolean;
+  /** `send -L`: large blocks. */
+  sendLargeBlocks: boolean;
+  /** `send -e`: embedded data. */
+  sendEmbeddedData: boolean;
+  /** `send -p`: properties in the stream (zfs-fuse has it too). */
+  sendProperties: boolean;
+  /** `send -b`: received property values only. */
+  sendBackupProperties: boolean;
 }
 
 /** One subcommand's usage entries, continuation lines joined. */
@@ -90,5 +104,12 @@ export function featuresFromUsage(usage: string, command: readonly string[]): Zf
     multiSnapshot: anyEntry(entries, 'snapshot', (e) => /@\S*\s+\.\.\.\s*$/.test(e)),
     getTypeFilter: anyEntry(entries, 'get', (e) => /-t\s+type/.test(e)),
     receiveProperties: anyEntry(entries, 'receive', (e) => /\[-o\s+<?property>?=/.test(e)),
+    receiveExclude: anyEntry(entries, 'receive', (e) => /\[-x\s+<?property>?\]/.test(e)),
+    sendRaw: sendFlags.some((f) => f.has('w')),
+    sendCompressed: sendFlags.some((f) => f.has('c')),
+    sendLargeBlocks: sendFlags.some((f) => f.has('L')),
+    sendEmbeddedData: sendFlags.some((f) => f.has('e')),
+    sendProperties: sendFlags.some((f) => f.has('p')),
+    sendBackupProperties: sendFlags.some((f) => f.has('b')),
   };
 }

@@ -4,7 +4,7 @@ import { featuresFromUsage } from '../../src/zfs/zfs-features.js';
 import { readFixture } from './read-fixture.js';
 
 describe('featuresFromUsage', () => {
-  it('reads zfs-fuse 0.7 (recorded here): holds only; no estimates, bookmarks, resume, comma lists, get -t or receive -o', () => {
+  it('reads zfs-fuse 0.7 (recorded here): holds and send -p only; no estimates, bookmarks, resume, comma lists, get -t, receive -o/-x or send -w/-c/-L/-e/-b', () => {
     expect(featuresFromUsage(readFixture('zfs-fuse-usage.txt'), ['zfs'])).toEqual({
       sendEstimate: false,
       bookmarks: false,
@@ -15,6 +15,13 @@ describe('featuresFromUsage', () => {
       multiSnapshot: false,
       getTypeFilter: false,
       receiveProperties: false,
+      receiveExclude: false,
+      sendRaw: false,
+      sendCompressed: false,
+      sendLargeBlocks: false,
+      sendEmbeddedData: false,
+      sendProperties: true,
+      sendBackupProperties: false,
     });
   });
 
@@ -29,6 +36,26 @@ describe('featuresFromUsage', () => {
       multiSnapshot: true,
       getTypeFilter: true,
       receiveProperties: true,
+      receiveExclude: true,
+      sendRaw: true,
+      sendCompressed: true,
+      sendLargeBlocks: true,
+      sendEmbeddedData: true,
+      sendProperties: true,
+      sendBackupProperties: true,
+    });
+  });
+
+  it('reads the send and receive options of the recorded OpenZFS 2.3 usage', () => {
+    expect(featuresFromUsage(readFixture('openzfs-2.3-usage.txt'), ['zfs'])).toMatchObject({
+      receiveProperties: true,
+      receiveExclude: true,
+      sendRaw: true,
+      sendCompressed: true,
+      sendLargeBlocks: true,
+      sendEmbeddedData: true,
+      sendProperties: true,
+      sendBackupProperties: true,
     });
   });
 
