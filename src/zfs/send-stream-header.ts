@@ -14,6 +14,12 @@ export const SEND_STREAM_MAGIC = 0x2f5bacbacn;
 /** Bytes up to and including the begin record's `drr_fromguid`. */
 export const SEND_HEADER_BYTES = 56;
 
+/** Every record's fixed part (`dmu_replay_record_t`); a record's payload follows it. */
+export const SEND_RECORD_BYTES = 312;
+
+/** `DMU_COMPOUNDSTREAM`, the header type (low two bits of `drr_versioninfo`) of a stream package. */
+const COMPOUND_STREAM = 2n;
+
 /** The identity a send stream's begin record states. */
 export interface SendStreamHeader {
   toGuid: bigint;
@@ -21,19 +27,41 @@ export interface SendStreamHeader {
   fromGuid: bigint;
 }
 
-/**
- * Reads the begin record's guids: record type at 0 (0 = BEGIN), magic at 8, `drr_toguid` at 40,
- * `drr_fromguid` at 48, all in the byte order the magic reveals. Undefined when the bytes are no
- * begin record.
- */
-export function parseSendStreamHeader(bytes: Buffer): SendStreamHeader | undefined {
-  if (bytes.length < SEND_HEADER_BYTES) return undefined;
+type BeginRecord = SendStreamHeader & { compound: boolean; payloadBytes: number };
+
+// A begin record at `offset`: type at 0 (0 = BEGIN), payload length at 4, magic at 8, version
+// info at 16, `drr_toguid` at 40, `drr_fromguid` at 48, in the byte order the magic reveals.
+function readBegin(bytes: Buffer, offset: number): BeginRecord | undefined {
+  if (bytes.length < offset + SEND_HEADER_BYTES) return undefined;
   for (const little of [true, false]) {
-    const u64 = (offset: number): bigint => (little ? bytes.readBigUInt64LE(offset) : bytes.readBigUInt64BE(offset));
-    const type = little ? bytes.readUInt32LE(0) : bytes.readUInt32BE(0);
-    if (type === 0 && u64(8) === SEND_STREAM_MAGIC) return { toGuid: u64(40), fromGuid: u64(48) };
+    const u64 = (at: number): bigint => (little ? bytes.readBigUInt64LE(offset + at) : bytes.readBigUInt64BE(offset + at));
+    const u32 = (at: number): number => (little ? bytes.readUInt32LE(offset + at) : bytes.readUInt32BE(offset + at));
+    if (u32(0) === 0 && u64(8) === SEND_STREAM_MAGIC) {
+      return { toGuid: u64(40), fromGuid: u64(48), compound: (u64(16) & 3n) === COMPOUND_STREAM, payloadBytes: u32(4) };
+    }
   }
   return undefined;
+}
+
+/**
+ * Reads the begin record's guids. A stream package (`send -p` or `-b`: a begin record of type
+ * compound whose payload holds the properties, an END record, then the snapshot's own stream)
+ * states them in the begin record of that inner stream. Undefined when the bytes are no begin record; `needBytes`
+ * when more bytes are needed to reach the inner one.
+ */
+export function parseSendStreamHeader(bytes: Buffer): SendStreamHeader | undefined {
+  const read = readStreamHeader(bytes);
+  return read === undefined || 'needBytes' in read ? undefined : read;
+}
+
+function readStreamHeader(bytes: Buffer): SendStreamHeader | { needBytes: number } | undefined {
+  const outer = readBegin(bytes, 0);
+  if (outer === undefined || !outer.compound) return outer === undefined ? undefined : { toGuid: outer.toGuid, fromGuid: outer.fromGuid };
+  // The package's header ends with an END record (its checksum); the snapshot's stream follows.
+  const innerAt = 2 * SEND_RECORD_BYTES + outer.payloadBytes;
+  if (bytes.length < innerAt + SEND_HEADER_BYTES) return { needBytes: innerAt + SEND_HEADER_BYTES };
+  const inner = readBegin(bytes, innerAt);
+  return inner === undefined || inner.compound ? undefined : { toGuid: inner.toGuid, fromGuid: inner.fromGuid };
 }
 
 /**
@@ -61,9 +89,16 @@ export function verifySendStream(
       stream.destroy();
       reject(error);
     };
-    const check = (): void => {
+    // Bytes to read before the check: the begin record's guids, or past a package's payload.
+    let wanted = SEND_HEADER_BYTES;
+    const check = (ended: boolean): void => {
       const head = Buffer.concat(chunks);
-      const header = parseSendStreamHeader(head);
+      const read = readStreamHeader(head);
+      if (read !== undefined && 'needBytes' in read && !ended) {
+        wanted = read.needBytes;
+        return;
+      }
+      const header = read !== undefined && 'needBytes' in read ? undefined : read;
       if (header === undefined) {
         fail(new EndpointError(`\`${expected.command.join(' ')}\` did not start with a zfs send stream header`, { kind: 'unexpected-output', command: expected.command, dataset: expected.dataset }));
         return;
@@ -78,21 +113,27 @@ export function verifySendStream(
       stream.unshift(head);
       resolve(stream);
     };
+    let done = false;
     function onReadable(): void {
       let chunk: unknown;
-      while (length < SEND_HEADER_BYTES && (chunk = stream.read()) !== null) {
+      while (!done && (chunk = stream.read()) !== null) {
         const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
         chunks.push(buf);
         length += buf.length;
+        if (length >= wanted) {
+          const before = wanted;
+          check(false);
+          // Checked (resolved or failed) unless it asked for more bytes.
+          done = wanted === before;
+        }
       }
-      if (length >= SEND_HEADER_BYTES) check();
     }
     function onError(err: Error): void {
       cleanup();
       reject(err);
     }
     function onEnd(): void {
-      if (length < SEND_HEADER_BYTES) check();
+      if (!done) check(true);
     }
     stream.on('readable', onReadable);
     stream.once('error', onError);

@@ -31,7 +31,34 @@ async function rejection(promise: Promise<unknown>): Promise<EndpointError> {
   return error as EndpointError;
 }
 
+// A stream package as `zfs send -p` writes it (layout recorded from zfs-fuse 0.7): a compound
+// begin record with the properties as its payload, an END record, then the snapshot's stream.
+function packageOf(inner: Buffer, payloadBytes = 532): Buffer {
+  const outer = Buffer.alloc(312);
+  fullHead.copy(outer, 0, 0, 16);
+  outer.writeUInt32LE(payloadBytes, 4);
+  outer.writeBigUInt64LE(2n, 16); // DMU_COMPOUNDSTREAM
+  outer.fill(0, 40, 56); // a package names no guid
+  const end = Buffer.alloc(312);
+  end.writeUInt32LE(5, 0); // DRR_END
+  return Buffer.concat([outer, Buffer.alloc(payloadBytes, 0xab), end, inner]);
+}
+
 describe('parseSendStreamHeader', () => {
+  it('reads the guids of the stream inside a package (send -p, send -b)', () => {
+    expect(parseSendStreamHeader(packageOf(incrementalHead))).toEqual({ toGuid: s2, fromGuid: s1 });
+    expect(parseSendStreamHeader(packageOf(incrementalHead).subarray(0, 1000))).toBeUndefined();
+  });
+
+  it('lets a package through verifySendStream whole, however it is chunked', async () => {
+    const bytes = Buffer.concat([packageOf(fullHead), Buffer.alloc(4000, 1)]);
+    const source = new PassThrough();
+    const verified = verifySendStream(source, { to: s1, dataset: 'pool/fs@s1', command: ['zfs', 'send', '-p'] });
+    for (let i = 0; i < bytes.length; i += 100) source.write(bytes.subarray(i, i + 100));
+    source.end();
+    expect((await readAll(await verified)).equals(bytes)).toBe(true);
+  });
+
   it('reads the guids of an incremental and a full stream as zfs-fuse wrote them', () => {
     expect(parseSendStreamHeader(incrementalHead)).toEqual({ toGuid: s2, fromGuid: s1 });
     expect(parseSendStreamHeader(fullHead)).toEqual({ toGuid: s1, fromGuid: 0n });
