@@ -7,6 +7,7 @@ import type { DaemonCommandOptions } from '../daemon/daemon-command.js';
 import type { SignalCommandOptions } from '../daemon/signal-command.js';
 import type { StatusCommandOptions } from '../daemon/status-command.js';
 import type { ServeCommandOptions } from './commands/serve.js';
+import type { TestCommandOptions } from './commands/test.js';
 
 /** Options of `xrepl run`, as parsed. */
 export interface RunCommandOptions {
@@ -41,6 +42,8 @@ export interface CommandRunners {
   signal(options: SignalCommandOptions, context: CommandContext): Promise<number>;
   /** Optional so that callers written before it keep working; the command module is loaded lazily otherwise. */
   serve?(options: ServeCommandOptions, context: CommandContext): Promise<number>;
+  /** `xrepl test filesystems|placeholder`; optional, loaded lazily otherwise. */
+  test?(which: 'filesystems' | 'placeholder', options: TestCommandOptions, context: CommandContext): Promise<number>;
 }
 
 // Thrown by an action to end with a usage error (exit 2) and a message.
@@ -179,6 +182,35 @@ export function createProgram(base: CommandContext, runners: CommandRunners, set
         return serve(options, context());
       }),
     );
+
+  // zrepl's `test filesystems` and `test placeholder`: look, change nothing.
+  const test = program.command('test').description("check a job's filter and receiver against live listings (nothing changes)");
+  const runTest = (which: 'filesystems' | 'placeholder') =>
+    act(async () => {
+      const options = optionsOf<TestCommandOptions>(which, test);
+      const runner =
+        runners.test ??
+        (async (w: 'filesystems' | 'placeholder', o: TestCommandOptions, c: CommandContext) => {
+          const module = await import('./commands/test.js');
+          return w === 'filesystems' ? module.testFilesystemsCommand(o, c) : module.testPlaceholderCommand(o, c);
+        });
+      return runner(which, options, context());
+    });
+  test
+    .command('filesystems')
+    .description("list the sender's filesystems: which the job's filesystems patterns select (ACCEPT) and where each lands")
+    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .requiredOption('-j, --job <name>', 'the job whose filter and root_fs to apply')
+    .option('--json', 'print the verdicts as JSON', false)
+    .action(runTest('filesystems'));
+  test
+    .command('placeholder')
+    .description("list the replicas below the job's root_fs: which are placeholders xrepl made and which hold data")
+    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .requiredOption('-j, --job <name>', 'the job whose receiver to look at')
+    .option('--dataset <filesystem>', "only this sender filesystem's replica")
+    .option('--json', 'print the states as JSON', false)
+    .action(runTest('placeholder'));
 
   return program;
 }
