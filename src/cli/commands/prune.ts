@@ -1,12 +1,11 @@
-import { ConfigFileError } from '../../config/config-problem.js';
 import type { JobConfig } from '../../config/config-types.js';
 import { createJobEndpoints } from '../../config/job-endpoints.js';
 import { createMemoryPoolsFromConfig } from '../../config/memory-pools-from-config.js';
-import { loadConfigFile } from '../../config/parse-config.js';
 import { errorMessage } from '../../domain/errors.js';
 import type { MemoryPool } from '../../endpoint/memory/memory-pool.js';
 import type { CommandContext } from '../command-context.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
+import { loadJob } from '../load-job.js';
 import type { PruneCommandOptions } from '../program.js';
 import { type PruneSideDryRun, formatPruneDryRun, listPruneSide, pruneSideDryRun } from '../prune-dry-run.js';
 
@@ -18,21 +17,9 @@ const LISTING_TIMEOUT_MS = 120_000;
  * and which rules keep the rest. Only listing calls are made; nothing is destroyed.
  */
 export async function pruneCommand(options: PruneCommandOptions, context: CommandContext): Promise<number> {
-  let config;
-  try {
-    config = await loadConfigFile(options.config);
-  } catch (error) {
-    if (error instanceof ConfigFileError) {
-      context.stderr.write(`${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
-  const job = config.jobs.find((j) => j.name === options.job);
-  if (job === undefined) {
-    context.stderr.write(`xrepl prune: no job named ${JSON.stringify(options.job)} in ${config.source}; its jobs are ${config.jobs.map((j) => j.name).join(', ')}\n`);
-    return EXIT_USAGE;
-  }
+  const loaded = await loadJob(options.config, options.job, context, 'prune');
+  if (typeof loaded === 'number') return loaded;
+  const { job, config } = loaded;
   try {
     const sides = await pruneDryRun(job, createMemoryPoolsFromConfig(config.memoryPools), AbortSignal.timeout(LISTING_TIMEOUT_MS));
     context.stdout.write(options.json ? `${JSON.stringify({ job: job.name, dryRun: true, sides }, null, 2)}\n` : `${formatPruneDryRun(job.name, sides)}\n`);

@@ -1,15 +1,14 @@
-import { ConfigFileError } from '../../config/config-problem.js';
-import type { JobConfig, XreplConfig } from '../../config/config-types.js';
+import type { JobConfig } from '../../config/config-types.js';
 import { createJobEndpoints, senderRoots } from '../../config/job-endpoints.js';
 import { createMemoryPoolsFromConfig } from '../../config/memory-pools-from-config.js';
-import { loadConfigFile } from '../../config/parse-config.js';
 import { errorMessage } from '../../domain/errors.js';
 import { printableLine } from '../../domain/printable-text.js';
 import type { Endpoint } from '../../endpoint/endpoint.js';
 import type { MemoryPool } from '../../endpoint/memory/memory-pool.js';
 import { filesystemFilter } from '../../filter/filesystem-filter.js';
 import type { CommandContext } from '../command-context.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
+import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
+import { loadJob } from '../load-job.js';
 
 /** Options of `xrepl test filesystems` and `xrepl test placeholder`, as parsed. */
 export interface TestCommandOptions {
@@ -38,23 +37,6 @@ export interface PlaceholderState {
   /** Its name on the receiver. */
   target: string;
   placeholder: boolean;
-}
-
-async function loadJob(options: TestCommandOptions, context: CommandContext, command: string): Promise<{ job: JobConfig; config: XreplConfig } | number> {
-  let config;
-  try {
-    config = await loadConfigFile(options.config);
-  } catch (error) {
-    if (error instanceof ConfigFileError) {
-      context.stderr.write(`${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw error;
-  }
-  const job = config.jobs.find((j) => j.name === options.job);
-  if (job !== undefined) return { job, config };
-  context.stderr.write(`xrepl ${command}: no job named ${JSON.stringify(options.job)} in ${config.source}; its jobs are ${config.jobs.map((j) => j.name).join(', ')}\n`);
-  return EXIT_USAGE;
 }
 
 // The sender seen without the job's filter, so that rejected filesystems are listed too; an xrepl
@@ -104,7 +86,7 @@ export async function placeholderStates(job: JobConfig, pools: ReadonlyMap<strin
 
 /** `xrepl test filesystems`: prints ACCEPT or REJECT for each sender filesystem, with its target. */
 export async function testFilesystemsCommand(options: TestCommandOptions, context: CommandContext): Promise<number> {
-  const loaded = await loadJob(options, context, 'test filesystems');
+  const loaded = await loadJob(options.config, options.job, context, 'test filesystems');
   if (typeof loaded === 'number') return loaded;
   const { job, config } = loaded;
   try {
@@ -124,7 +106,7 @@ export async function testFilesystemsCommand(options: TestCommandOptions, contex
 
 /** `xrepl test placeholder`: prints each replica below root_fs as a placeholder or as data. */
 export async function testPlaceholderCommand(options: TestCommandOptions, context: CommandContext): Promise<number> {
-  const loaded = await loadJob(options, context, 'test placeholder');
+  const loaded = await loadJob(options.config, options.job, context, 'test placeholder');
   if (typeof loaded === 'number') return loaded;
   const { job, config } = loaded;
   try {
