@@ -82,6 +82,8 @@ describe('xrepl command line', () => {
     expect(bad.stderr).toContain('expected wakeup or reset');
     const status = await parse(['status', '--json', '--job', 'backup']);
     expect(status.calls[0]?.options).toMatchObject({ json: true, job: 'backup' });
+    expect((await parse(['status', '--web'])).calls[0]?.options).toMatchObject({ web: true });
+    expect((await parse(['status', '--web', ':9812'])).calls[0]?.options).toMatchObject({ web: ':9812' });
   });
 
   it('passes --inspect-url to the daemon and turns inspection on', async () => {
