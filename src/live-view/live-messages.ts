@@ -1,17 +1,18 @@
-import type { JobReport } from '../report/job-report.js';
 import type { ActorState } from './actor-states.js';
+import type { LiveReport } from './live-report.js';
 
 /**
  * What the live view streams: a `hello` with the current state of every job (what a page that
  * connects late gets, instead of a replay), then changes. State changes carry state values only,
- * never contexts; the report is the job's JSON-safe report.
+ * never contexts; the report is the part of the job's report the page shows, sent at most
+ * every {@link REPORT_DELAY_MS} ms while the job works.
  */
 
 /** One job as it is now. */
 export interface LiveJobState {
   job: string;
   actors: ActorState[];
-  report: JobReport;
+  report: LiveReport;
 }
 
 /** A message of the live stream. */
@@ -19,7 +20,10 @@ export type LiveMessage =
   | { type: 'hello'; jobs: LiveJobState[] }
   /** Actors that appeared or changed state (`set`), and those that are gone (`removed`, by path). */
   | { type: 'states'; job: string; set: ActorState[]; removed: string[] }
-  | { type: 'report'; job: string; report: JobReport };
+  | { type: 'report'; job: string; report: LiveReport };
+
+/** How long a change waits before the report that shows it is built (changes within it share one). */
+export const REPORT_DELAY_MS = 250;
 
 /** The `hello` a stream starts with. */
 export type LiveHello = Extract<LiveMessage, { type: 'hello' }>;

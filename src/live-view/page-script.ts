@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import type { StateValue } from 'xstate';
-import type { JobReport } from '../report/job-report.js';
 import type { ActorState } from './actor-states.js';
 import type { LiveMessage } from './live-messages.js';
+import type { LiveReport } from './live-report.js';
 
 /** What the page script is started with. */
 export interface LivePageOptions {
@@ -136,18 +136,18 @@ export function livePageMain(options: LivePageOptions): void {
     return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
   };
 
-  const renderReport = (view: JobView, report: JobReport): void => {
-    const invocation = report.current ?? report.last;
+  const renderReport = (view: JobView, report: LiveReport): void => {
+    const invocation = report.invocation;
     const parts = [`state ${report.state}`, `watchdog ${report.watchdog}`];
-    if (invocation) parts.push(`invocation ${invocation.number}${report.current ? ' running' : invocation.ok ? ' ok' : ' with problems'}`);
+    if (invocation) parts.push(`invocation ${invocation.number}${invocation.running ? ' running' : invocation.ok ? ' ok' : ' with problems'}`);
     if (report.sleepUntil !== undefined) parts.push(`next at ${report.sleepUntil}`);
-    if (report.problem) parts.push(`problem: ${report.problem.message}`);
+    if (report.problem !== undefined) parts.push(`problem: ${report.problem}`);
     view.summary.textContent = parts.join(' · ');
-    const rows = (invocation?.replication?.filesystems ?? []).map((fs) => {
+    const rows = report.filesystems.map((fs) => {
       const row = el('tr');
       row.dataset['filesystem'] = fs.filesystem;
       const bytes = fs.expectedBytes === undefined ? formatBytes(fs.bytes) : `${formatBytes(fs.bytes)} of ${formatBytes(fs.expectedBytes)}`;
-      row.append(el('td', undefined, fs.filesystem), el('td', undefined, fs.state), el('td', undefined, bytes), el('td', 'lv-problem', fs.problem?.message ?? ''));
+      row.append(el('td', undefined, fs.filesystem), el('td', undefined, fs.state), el('td', undefined, bytes), el('td', 'lv-problem', fs.problem ?? ''));
       return row;
     });
     view.filesystems.replaceChildren(...rows);

@@ -157,6 +157,8 @@ describe.skipIf(chromium === undefined)('live view of xrepl daemon (built CLI, m
           .reverse(),
       );
       expect(jobSteps).toEqual(['work.replicating', 'work.pruningSender', 'work.pruningReceiver', 'work.idle']);
+      // The report follows the states by up to REPORT_DELAY_MS.
+      await page.waitForFunction(() => [...document.querySelectorAll('section.lv-job[data-job="slow"] table.lv-filesystems td:nth-child(2)')].every((td) => td.textContent === 'completed'));
       const rows = await page.evaluate(() =>
         [...document.querySelectorAll('section.lv-job[data-job="slow"] table.lv-filesystems tbody tr')].map((tr) => [...tr.children].slice(0, 2).map((td) => td.textContent)),
       );

@@ -16,7 +16,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const hello: LiveHello = { type: 'hello', jobs: [{ job: 'j', actors: [{ path: 'job', machine: 'job', value: { work: 'idle' } }], report: { job: 'j', state: 'idle', watchdog: 'disarmed', wakeupPending: false } }] };
+const hello: LiveHello = { type: 'hello', jobs: [{ job: 'j', actors: [{ path: 'job', machine: 'job', value: { work: 'idle' } }], report: { job: 'j', state: 'idle', watchdog: 'disarmed', filesystems: [] } }] };
 
 describe('watch on the control socket', () => {
   it('relays the hello and every change, and ends when the daemon closes', async () => {

@@ -69,6 +69,7 @@ describe.skipIf(chromium === undefined)('live view embedded in a library user (h
       await finished;
       await page.waitForFunction(() => document.querySelector('.lv-diagram-box[data-machine="job"] g.lv-active[data-path="work.idle"]') !== null);
 
+      await page.waitForFunction(() => [...document.querySelectorAll('table.lv-filesystems td.lv-problem')].some((td) => td.textContent !== ''));
       const shown = await page.evaluate(() => ({
         title: document.title,
         heading: document.querySelector('section.lv-job h2')?.textContent,

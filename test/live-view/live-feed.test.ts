@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine } from 'xstate';
+import { REPORT_DELAY_MS } from '../../src/live-view/live-messages.js';
 import { applyLiveMessage, createLiveFeed, createMemoryPool, createReplicationJob, observeActorStates, type LiveMessage } from '../../src/index.js';
 
 function memoryJob() {
@@ -29,7 +30,8 @@ describe('createLiveFeed', () => {
     const messages: LiveMessage[] = [];
     const subscription = feed.changes$.subscribe((m) => messages.push(m));
     await job.runOnce();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The last report follows its change after REPORT_DELAY_MS.
+    await new Promise((resolve) => setTimeout(resolve, 2 * REPORT_DELAY_MS));
     subscription.unsubscribe();
 
     expect(hello.jobs.map((j) => j.actors.map((a) => a.path))).toEqual([['job']]);
@@ -46,6 +48,9 @@ describe('createLiveFeed', () => {
     expect(feed.current().jobs[0]?.actors.map((a) => a.path)).toEqual(['job']);
     expect(states.every((m) => !JSON.stringify(m).includes('"context"'))).toBe(true);
     expect(Math.max(...states.map((m) => JSON.stringify(m).length))).toBeLessThan(1024);
+    const reports = messages.filter((m) => m.type === 'report');
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.length).toBeLessThan(states.length);
     feed.close();
     job.stop();
   });

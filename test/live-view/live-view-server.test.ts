@@ -5,7 +5,7 @@ import type { LiveFeed } from '../../src/live-view/live-feed.js';
 import type { LiveHello, LiveMessage } from '../../src/live-view/live-messages.js';
 import { startLiveViewServer, type LiveViewServer } from '../../src/live-view/live-view-server.js';
 
-const hello: LiveHello = { type: 'hello', jobs: [{ job: 'j', actors: [{ path: 'job', machine: 'job', value: { work: 'idle' } }], report: { job: 'j', state: 'idle', watchdog: 'disarmed', wakeupPending: false } }] };
+const hello: LiveHello = { type: 'hello', jobs: [{ job: 'j', actors: [{ path: 'job', machine: 'job', value: { work: 'idle' } }], report: { job: 'j', state: 'idle', watchdog: 'disarmed', filesystems: [] } }] };
 const fakeFeed = (changes = new Subject<LiveMessage>()): LiveFeed => ({ current: () => hello, changes$: changes.asObservable(), close: () => changes.complete() });
 
 // A raw request, so the Host header and method are the test's to choose.
