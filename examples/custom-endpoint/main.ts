@@ -1,10 +1,9 @@
 /**
  * A custom endpoint: any object that honours the Endpoint interface can be a sender or a
  * receiver. This one wraps another endpoint and records every call (name, filesystem, duration),
- * the shape of an auditing, rate-limiting or metrics layer. (In an application, import from `xrepl`.)
+ * the shape of an auditing, rate-limiting or metrics layer.
  */
-import type { Endpoint } from '../../src/endpoint/endpoint.js';
-import { type JobReport, createMemoryPool, createReplicationJob } from '../../src/index.js';
+import { type Endpoint, type JobReport, createMemoryPool, createReplicationJob } from 'xrepl';
 
 /** One recorded endpoint call. */
 export interface RecordedCall {

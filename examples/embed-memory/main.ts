@@ -3,7 +3,7 @@
  * few filesystems and snapshots, replicate it below `backup/` on a target pool, prune both sides,
  * and check that the target holds the same data. (In an application, import from `xrepl`.)
  */
-import { type JobReport, createMemoryPool, createReplicationJob, filesystemFilter } from '../../src/index.js';
+import { type JobReport, createMemoryPool, createReplicationJob, filesystemFilter } from 'xrepl';
 
 /** Options of {@link main}. */
 export interface EmbedMemoryOptions {

@@ -3,10 +3,7 @@
  * (`createInspectorServer` from `@statelyai/inspect/server`, or the one this example can start)
  * and open the page it serves; see docs/daemon.md.
  */
-import { createMemoryPool } from '../../src/endpoint/memory/memory-pool.js';
-import { createJobInspector } from '../../src/inspect/job-inspector.js';
-import type { JobReport } from '../../src/report/job-report.js';
-import { createReplicationJob } from '../../src/runner/create-replication-job.js';
+import { type JobReport, createJobInspector, createMemoryPool, createReplicationJob } from 'xrepl';
 
 /** Options of {@link main}. */
 export interface InspectorExampleOptions {

@@ -4,7 +4,7 @@
  * the job's state and of each filesystem's state, with bytes while a transfer runs. A slow stream
  * and a transient failure are injected so there is something to watch. (In an application, import from `xrepl`.)
  */
-import { type JobReport, createMemoryPool, createReplicationJob } from '../../src/index.js';
+import { type JobReport, createMemoryPool, createReplicationJob } from 'xrepl';
 
 /** Options of {@link main}. */
 export interface WatchReportOptions {
