@@ -128,8 +128,28 @@ const stdinServerConnectSchema = strict({
 
 const connectSchema = z.discriminatedUnion('type', [sshConnectSchema, stdinServerConnectSchema]);
 
+/** zrepl's snapshotting hook: a program run before and after each filesystem's snapshot. */
+const hookSchema = z.discriminatedUnion('type', [
+  strict({
+    type: z.literal('command'),
+    path: z.string().startsWith('/', { error: 'expected the absolute path of an executable' }),
+    timeout: duration(true).default(30_000),
+    err_is_fatal: z.boolean({ error: 'expected true or false' }).default(false),
+    filesystems: z.record(z.string(), z.boolean({ error: 'expected true or false' })).optional(),
+  }),
+]);
+
+// Keys periodic and cron share: names and hooks.
+const takenSnapshotKeys = {
+  prefix: z.string().min(1),
+  timestamp_format: z.string().default('dense'),
+  timestamp_location: z.string().min(1).optional(),
+  hooks: z.array(hookSchema).default([]),
+};
+
 const snapshottingSchema = z.discriminatedUnion('type', [
-  strict({ type: z.literal('periodic'), prefix: z.string().min(1), interval: duration(true) }),
+  strict({ type: z.literal('periodic'), interval: duration(true), ...takenSnapshotKeys }),
+  strict({ type: z.literal('cron'), cron: z.string().min(1), ...takenSnapshotKeys }),
   strict({ type: z.literal('manual') }),
 ]);
 

@@ -6,6 +6,7 @@ import type { InitialReplicationPolicy, RetryPolicy } from '../runner/job-option
 import type { KeepRuleConfig } from '../pruning/keep-rule-schema.js';
 import type { MemoryPoolEntry } from './config-schema.js';
 import type { BandwidthLimit, ReceiveOptions, SendOptions } from '../transfer-options/transfer-options.js';
+import type { SnapshotNaming } from '../snapshotter/timestamp-format.js';
 
 /** How xrepl reaches another machine (zrepl's `connect` with `type: ssh`). */
 export interface SshConnection {
@@ -29,7 +30,27 @@ export type EndpointConfig =
   | { type: 'xrepl'; ssh: SshConnection };
 
 /** When a job takes snapshots. */
-export type SnapshottingConfig = { type: 'manual' } | { type: 'periodic'; prefix: string; intervalMs: number };
+export type SnapshottingConfig =
+  | { type: 'manual' }
+  | ({ type: 'periodic'; intervalMs: number } & TakenSnapshotsConfig)
+  | ({ type: 'cron'; cron: string } & TakenSnapshotsConfig);
+
+/** What periodic and cron snapshotting share. */
+export interface TakenSnapshotsConfig {
+  prefix: string;
+  /** `timestamp_format` and `timestamp_location`; absent: dense, UTC. */
+  naming?: SnapshotNaming | undefined;
+  /** Absent: none. */
+  hooks?: HookConfig[] | undefined;
+}
+
+/** One `type: command` snapshotting hook. */
+export interface HookConfig {
+  path: string;
+  timeoutMs: number;
+  errIsFatal: boolean;
+  filesystems?: Record<string, boolean> | undefined;
+}
 
 /** One job, validated. */
 export interface JobConfig {

@@ -19,7 +19,12 @@ export function describeEndpoint(endpoint: EndpointConfig): string {
 
 /** A few lines summarising a job for `xrepl config check`. */
 export function describeJob(job: JobConfig): string[] {
-  const snap = job.snapshotting.type === 'periodic' ? `periodic, prefix ${job.snapshotting.prefix}, every ${formatMs(job.snapshotting.intervalMs)}` : 'manual';
+  const snap =
+    job.snapshotting.type === 'periodic'
+      ? `periodic, prefix ${job.snapshotting.prefix}, every ${formatMs(job.snapshotting.intervalMs)}`
+      : job.snapshotting.type === 'cron'
+        ? `cron "${job.snapshotting.cron}", prefix ${job.snapshotting.prefix}`
+        : 'manual';
   const patterns = Object.entries(job.filesystems).map(([p, accept]) => `${accept ? '+' : '-'}${p}`);
   return [
     `job ${job.name} (${job.type})`,

@@ -5,7 +5,7 @@ import { DEFAULT_WATCHDOG_TIMEOUT_MS } from '../runner/job-options.js';
 export interface JobTimersEntry {
   interval?: number | undefined;
   watchdog_timeout?: number | undefined;
-  snapshotting: { type: 'periodic'; interval: number } | { type: 'manual' };
+  snapshotting: { type: 'periodic'; interval: number } | { type: 'cron' | 'manual' };
   replication?: { progress_interval?: number | undefined; retry?: { max_attempts?: number | undefined; initial_delay?: number | undefined; max_delay?: number | undefined } | undefined } | undefined;
 }
 

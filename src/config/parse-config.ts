@@ -9,7 +9,9 @@ import { keepRulesFromConfig, parseKeepRuleConfig } from '../pruning/keep-rules-
 import { sshTransportOptionsProblem } from '../transport/ssh-transport.js';
 import { type ConfigProblem, ConfigFileError, formatKeyPath } from './config-problem.js';
 import { type AnyJobEntry, type ConfigFile, type JobEntry, type ServeJobEntry, configFileSchema } from './config-schema.js';
-import type { EndpointConfig, JobConfig, ServeJobConfig, SshConnection, XreplConfig } from './config-types.js';
+import type { EndpointConfig, JobConfig, ServeJobConfig, SnapshottingConfig, SshConnection, XreplConfig } from './config-types.js';
+import { formatHasZone, formatSnapshotTimestamp, timestampFormatProblem, timeZoneProblem } from '../snapshotter/timestamp-format.js';
+import { cronExpressionProblem } from '../snapshotter/cron-schedule.js';
 import { jobTimerProblems } from './job-timers.js';
 import { resolveReceiveOptions, resolveSendOptions, sendRecvProblems } from './send-recv-schema.js';
 
@@ -167,17 +169,14 @@ function semanticProblems(file: ConfigFile): ConfigProblem[] {
       const confinement = confinementProblem(job, at('filesystems'), at('root_fs'));
       if (confinement !== undefined) add(at('filesystems'), confinement);
     }
-    if (job.type === 'pull' && job.connect?.type === 'ssh+stdinserver' && job.snapshotting.type === 'periodic') {
+    if (job.type === 'pull' && job.connect?.type === 'ssh+stdinserver' && job.snapshotting.type !== 'manual') {
       // A source serves pulls but takes no snapshots for a client; the pull would fail on every run.
       add(
         at('snapshotting'),
         'a pull job through ssh+stdinserver cannot take snapshots on the source (it serves listings and sends only): use { type: manual } and snapshot on the source machine',
       );
     }
-    if (job.snapshotting.type === 'periodic') {
-      const prefixProblem = datasetNameProblem(`pool@${job.snapshotting.prefix}`, 'snapshot');
-      if (prefixProblem !== undefined) add(at('snapshotting', 'prefix'), `cannot start a snapshot name: ${prefixProblem}`);
-    }
+    if (job.snapshotting.type !== 'manual') snapshottingProblems(job.snapshotting, at, add);
     collect(add, () => keepRulesFromConfig(job.pruning.keep_sender, at('pruning', 'keep_sender')));
     collect(add, () => keepRulesFromConfig(job.pruning.keep_receiver, at('pruning', 'keep_receiver')));
     jobTimerProblems(job, at, add);
@@ -191,6 +190,35 @@ function sendRecvSides(job: JobEntry): { sender: 'zfs' | 'memory' | 'xrepl'; rec
   if (job.type === 'local') return { sender: job.sender?.type ?? 'zfs', receiver: job.receiver?.type ?? 'zfs' };
   const remote = job.connect?.type === 'ssh+stdinserver' ? 'xrepl' : 'zfs';
   return job.type === 'push' ? { sender: 'zfs', receiver: remote } : { sender: remote, receiver: 'zfs' };
+}
+
+type TakenSnapshotting = Exclude<JobEntry['snapshotting'], { type: 'manual' }>;
+
+// Prefix, time format and zone, cron expression, hooks: every name the snapshotter would write must be valid.
+function snapshottingProblems(snapshotting: TakenSnapshotting, at: (...keys: PropertyKey[]) => string, add: (path: string, message: string) => void): void {
+  const prefixProblem = datasetNameProblem(`pool@${snapshotting.prefix}`, 'snapshot');
+  if (prefixProblem !== undefined) add(at('snapshotting', 'prefix'), `cannot start a snapshot name: ${prefixProblem}`);
+  const formatProblem = timestampFormatProblem(snapshotting.timestamp_format);
+  if (formatProblem !== undefined) add(at('snapshotting', 'timestamp_format'), formatProblem);
+  else if (prefixProblem === undefined) {
+    const sample = `pool@${snapshotting.prefix}${formatSnapshotTimestamp(new Date(Date.UTC(2026, 11, 31, 23, 59, 59, 999)), { format: snapshotting.timestamp_format, location: 'UTC' })}`;
+    const nameProblem = datasetNameProblem(sample, 'snapshot');
+    if (nameProblem !== undefined) add(at('snapshotting', 'timestamp_format'), `makes names like ${JSON.stringify(sample)} that ZFS refuses: ${nameProblem}`);
+  }
+  if (snapshotting.timestamp_location !== undefined) {
+    const zoneProblem = timeZoneProblem(snapshotting.timestamp_location);
+    if (zoneProblem !== undefined) add(at('snapshotting', 'timestamp_location'), zoneProblem);
+    else if (formatProblem === undefined && !formatHasZone(snapshotting.timestamp_format)) {
+      add(at('snapshotting', 'timestamp_location'), `timestamp_format ${JSON.stringify(snapshotting.timestamp_format)} writes UTC without an offset; a zone needs iso-8601 or a layout with Z07:00 or -0700`);
+    }
+  }
+  if (snapshotting.type === 'cron') {
+    const cronProblem = cronExpressionProblem(snapshotting.cron);
+    if (cronProblem !== undefined) add(at('snapshotting', 'cron'), cronProblem);
+  }
+  snapshotting.hooks.forEach((hook, i) => {
+    if (hook.filesystems !== undefined) collect(add, () => filesystemFilter(hook.filesystems ?? {}, { configPath: at('snapshotting', 'hooks', i, 'filesystems') }));
+  });
 }
 
 function isServeJob(job: AnyJobEntry): job is ServeJobEntry {
@@ -324,10 +352,7 @@ function resolveJob(job: JobEntry, index: number): JobConfig {
     filesystems: job.filesystems,
     rootFs: job.root_fs,
     createRootFs: job.create_root_fs ?? false,
-    snapshotting:
-      job.snapshotting.type === 'periodic'
-        ? { type: 'periodic', prefix: job.snapshotting.prefix, intervalMs: job.snapshotting.interval }
-        : { type: 'manual' },
+    snapshotting: snapshottingConfig(job.snapshotting),
     // Already checked above (keepRulesFromConfig); parsed again here only to carry their type.
     keepSender: job.pruning.keep_sender.map((r, i) => parseKeepRuleConfig(r, `keep_sender[${i}]`)),
     keepReceiver: job.pruning.keep_receiver.map((r, i) => parseKeepRuleConfig(r, `keep_receiver[${i}]`)),
@@ -347,6 +372,16 @@ function resolveJob(job: JobEntry, index: number): JobConfig {
         ? undefined
         : { send: job.send?.bandwidth_limit, receive: job.recv?.bandwidth_limit },
   };
+}
+
+function snapshottingConfig(snapshotting: JobEntry['snapshotting']): SnapshottingConfig {
+  if (snapshotting.type === 'manual') return { type: 'manual' };
+  const taken = {
+    prefix: snapshotting.prefix,
+    naming: { format: snapshotting.timestamp_format, location: snapshotting.timestamp_location ?? 'UTC' },
+    hooks: snapshotting.hooks.map((h) => ({ path: h.path, timeoutMs: h.timeout, errIsFatal: h.err_is_fatal, filesystems: h.filesystems })),
+  };
+  return snapshotting.type === 'periodic' ? { type: 'periodic', intervalMs: snapshotting.interval, ...taken } : { type: 'cron', cron: snapshotting.cron, ...taken };
 }
 
 function dropUndefined<T extends Record<string, unknown>>(value: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {

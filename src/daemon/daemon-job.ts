@@ -1,8 +1,10 @@
 import type { Endpoint } from '../endpoint/endpoint.js';
 import type { ReplicationJob } from '../runner/replication-job.js';
 
-/** How a job's snapshots are taken: by the periodic snapshotter, or by someone else. */
-export type DaemonSnapshotting = { type: 'periodic'; prefix: string; intervalMs: number } | { type: 'manual' };
+import type { SnapshottingConfig } from '../config/config-types.js';
+
+/** How a job's snapshots are taken: by the snapshotter (periodic or cron), or by someone else. */
+export type DaemonSnapshotting = SnapshottingConfig;
 
 /** One job the daemon runs: the replication job, and what its snapshotter needs. */
 export interface DaemonJobSpec {

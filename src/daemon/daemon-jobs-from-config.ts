@@ -39,8 +39,8 @@ function jobOptions(job: JobConfig, options: DaemonJobsFromConfigOptions): Omit<
     keepReceiver: job.keepReceiver,
     concurrency: job.concurrency,
     initialReplication: job.initialReplication,
-    // A periodic job is woken by its snapshotter; its own interval would double the runs.
-    ...(job.intervalMs !== undefined && job.snapshotting.type !== 'periodic' ? { intervalMs: job.intervalMs } : {}),
+    // A periodic or cron job is woken by its snapshotter; its own interval would double the runs.
+    ...(job.intervalMs !== undefined && job.snapshotting.type === 'manual' ? { intervalMs: job.intervalMs } : {}),
     ...(job.watchdogTimeoutMs !== undefined ? { watchdogTimeoutMs: job.watchdogTimeoutMs } : {}),
     ...(job.retry !== undefined ? { retry: job.retry } : {}),
     ...(job.progressIntervalMs !== undefined ? { progressIntervalMs: job.progressIntervalMs } : {}),

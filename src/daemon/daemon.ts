@@ -7,6 +7,8 @@ import type { JobClock } from '../runner/job-options.js';
 import { createLiveFeed } from '../live-view/live-feed.js';
 import { startLiveViewServer } from '../live-view/live-view-server.js';
 import { createSnapshotter } from '../snapshotter/create-snapshotter.js';
+import { cronSchedule } from '../snapshotter/cron-schedule.js';
+import { snapshotHooks } from '../hooks/snapshot-hooks-from-config.js';
 import { snapshotterReport } from '../snapshotter/snapshotter-report.js';
 import type { LiveFeed } from '../live-view/live-feed.js';
 import type { LiveViewServer } from '../live-view/live-view-server.js';
@@ -124,11 +126,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   for (const r of running) {
     r.spec.job.start();
     const { snapshotting } = r.spec;
-    if (snapshotting.type !== 'periodic') continue;
+    if (snapshotting.type === 'manual') continue;
     const snapshotter = createSnapshotter({
       sender: r.spec.sender,
       prefix: snapshotting.prefix,
-      intervalMs: snapshotting.intervalMs,
+      // A cron job has no interval: 1 ms only satisfies the type, nextAt decides every time.
+      intervalMs: snapshotting.type === 'periodic' ? snapshotting.intervalMs : 1,
+      ...(snapshotting.type === 'cron' ? { nextAt: cronSchedule(snapshotting.cron) } : {}),
+      naming: snapshotting.naming,
+      hooks: snapshotHooks(snapshotting.hooks ?? []),
+      job: r.spec.job.name,
       id: `snapshotter:${r.spec.job.name}`,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.inspect ? { inspect: options.inspect } : {}),

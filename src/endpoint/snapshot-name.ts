@@ -1,8 +1,9 @@
 /**
- * Names of the snapshots xrepl's snapshotter takes: a prefix and the UTC time down to the
- * millisecond, `xrepl_20261126_093000_000`, so names sort by time and never depend on the
- * machine's time zone.
+ * Names of the snapshots xrepl's snapshotter takes: a prefix and, by default, the UTC time down to
+ * the millisecond, `xrepl_20261126_093000_000`, so names sort by time and never depend on the
+ * machine's time zone. `timestamp_format` chooses another time part (see timestamp-format.ts).
  */
+import { formatSnapshotTimestamp, DEFAULT_SNAPSHOT_NAMING, type SnapshotNaming } from '../snapshotter/timestamp-format.js';
 
 const prefixPattern = /^[A-Za-z0-9_\-.:]{1,128}$/;
 const timestampPattern = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})_(\d{3})$/;
@@ -14,19 +15,10 @@ export function assertSnapshotPrefix(prefix: string): void {
   }
 }
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
-}
-
-/** The snapshot name for a prefix and a moment: `<prefix>YYYYMMDD_HHMMSS_mmm` in UTC. */
-export function snapshotName(prefix: string, at: Date): string {
+/** The snapshot name for a prefix and a moment: `<prefix>YYYYMMDD_HHMMSS_mmm` in UTC unless `naming` says otherwise. */
+export function snapshotName(prefix: string, at: Date, naming: SnapshotNaming = DEFAULT_SNAPSHOT_NAMING): string {
   assertSnapshotPrefix(prefix);
-  if (Number.isNaN(at.getTime())) throw new TypeError('snapshot time is not a valid date');
-  const year = at.getUTCFullYear();
-  if (year < 0 || year > 9999) throw new TypeError(`snapshot time ${at.toISOString()} is outside the years 0000-9999`);
-  const date = `${pad(year, 4)}${pad(at.getUTCMonth() + 1, 2)}${pad(at.getUTCDate(), 2)}`;
-  const time = `${pad(at.getUTCHours(), 2)}${pad(at.getUTCMinutes(), 2)}${pad(at.getUTCSeconds(), 2)}`;
-  return `${prefix}${date}_${time}_${pad(at.getUTCMilliseconds(), 3)}`;
+  return `${prefix}${formatSnapshotTimestamp(at, naming)}`;
 }
 
 /** The time encoded in a snapshot name with this prefix, or undefined when the name is not one of them. */

@@ -17,6 +17,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { type RunJobResult, type RunResult, formatRunResult } from '../format-job-report.js';
 import type { RunCommandOptions } from '../program.js';
 import { takePeriodicSnapshots } from '../take-snapshots.js';
+import { snapshotHooks } from '../../hooks/snapshot-hooks-from-config.js';
 
 /** A configuration with the memory pools its jobs use (built from `memory_pools:`, or by the demo). */
 export interface RunSetup {
@@ -162,8 +163,13 @@ async function runJob(
   const subscription = configured.job.report$.subscribe({ next: (report) => view.update(report) });
   try {
     let snapshotting;
-    if (job.snapshotting.type === 'periodic') {
-      snapshotting = await takePeriodicSnapshots(configured.sender, job.snapshotting.prefix, new Date(), AbortSignal.timeout(job.watchdogTimeoutMs ?? 60_000));
+    if (job.snapshotting.type !== 'manual') {
+      snapshotting = await takePeriodicSnapshots(configured.sender, job.snapshotting.prefix, new Date(), AbortSignal.timeout(job.watchdogTimeoutMs ?? 60_000), {
+        naming: job.snapshotting.naming,
+        hooks: snapshotHooks(job.snapshotting.hooks ?? []),
+        job: job.name,
+      });
+      for (const failure of snapshotting.hookFailures ?? []) log.warn({ hook: failure }, failure.message);
       if (snapshotting.error !== undefined) log.error({ snapshotting }, `snapshots failed: ${snapshotting.error}`);
       else log.info({ snapshot: snapshotting.snapshot, filesystems: snapshotting.filesystems.length }, `took @${snapshotting.snapshot ?? ''} on ${snapshotting.filesystems.length} filesystem(s)`);
     }
@@ -174,7 +180,8 @@ async function runJob(
       report = await configured.job.runOnce();
     }
     view.update(report);
-    const ok = report.last?.ok === true && snapshotting?.error === undefined;
+    // A fatal pre hook kept a filesystem out of the snapshot: the run did not do all it should.
+    const ok = report.last?.ok === true && snapshotting?.error === undefined && !(snapshotting?.hookFailures ?? []).some((f) => f.fatal);
     return { job: job.name, ok, snapshotting, report, ...(earlier.length > 0 ? { earlier } : {}) };
   } catch (error) {
     log.error({ err: error }, `job ${job.name} failed: ${errorMessage(error)}`);
