@@ -1,3 +1,4 @@
+import { packageVersion } from '../cli/package-version.js';
 import type { CommandContext } from '../cli/command-context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../cli/exit-codes.js';
 import { ConfigError } from '../domain/errors.js';
@@ -46,7 +47,7 @@ export async function runDaemonCommand(options: DaemonCommandOptions, context: C
   let daemon;
   try {
     const jobs = await daemonJobsFromConfig(config, inspector ? { inspect: inspector.inspect } : {});
-    const metrics = config.global.monitoring ? await (await import('../metrics/enable-metrics.js')).enableMetrics(config.global.monitoring) : undefined;
+    const metrics = config.global.monitoring ? await (await import('../metrics/enable-metrics.js')).enableMetrics(config.global.monitoring, { version: packageVersion() }) : undefined;
     for (const spec of jobs) metrics?.follow(spec.job);
     const liveView = config.global.liveView;
     daemon = await startDaemon({ jobs, socketPath, logger, ...(inspector ? { inspect: inspector.inspect } : {}), ...(liveView ? { liveView } : {}) });

@@ -19,8 +19,9 @@ export interface EnabledMetrics {
  * Creates the metrics, hooks zfs command durations and serves `/metrics` on `listen` when given.
  * This is the only place that loads prom-client; call it only when monitoring is configured.
  */
-export async function enableMetrics(listen?: { host: string; port: number }): Promise<EnabledMetrics> {
+export async function enableMetrics(listen?: { host: string; port: number }, build: { version?: string } = {}): Promise<EnabledMetrics> {
   const metrics = createXreplMetrics();
+  metrics.buildInfo.set({ version: build.version ?? 'unknown', node_version: process.versions.node }, 1);
   setZfsCommandObserver((command, seconds) => metrics.zfsCommandDuration.observe({ command }, seconds));
   const server = listen === undefined ? undefined : await startMetricsServer(listen, metrics.registry);
   const unsubscribes = new Set<() => void>();

@@ -53,6 +53,15 @@ export class JobReportMetrics {
       this.lastFinished = last.number;
       const failed = last.replication?.filesystems.filter((fs) => fs.state === 'permanentError' || fs.problem !== undefined).length ?? 0;
       this.metrics.filesystemErrors.set({ job }, failed);
+      if (!last.ok) this.metrics.invocationsFailed.inc({ job });
+      for (const pruner of [last.pruneSender, last.pruneReceiver]) {
+        if (pruner === undefined) continue;
+        const labels = { job, prune_side: pruner.side };
+        const destroyed = pruner.filesystems.reduce((sum, fs) => sum + fs.destroyed.length, 0);
+        if (destroyed > 0) this.metrics.pruningDestroyed.inc(labels, destroyed);
+        const errors = (pruner.problem !== undefined ? 1 : 0) + pruner.filesystems.filter((fs) => fs.problem !== undefined).length;
+        if (errors > 0) this.metrics.pruningErrors.inc(labels, errors);
+      }
       if (last.replication?.state === 'completed' && failed === 0) {
         const finished = Date.parse(last.replication.finishedAt ?? last.finishedAt ?? '') || now;
         this.metrics.lastSuccessful.set({ job }, Math.floor(finished / 1000));

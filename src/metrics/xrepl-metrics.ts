@@ -12,6 +12,14 @@ export interface XreplMetrics {
   lastSuccessful: Gauge<'job'>;
   pruningTime: Histogram<'job' | 'prune_side'>;
   zfsCommandDuration: Histogram<'command'>;
+  /** Finished invocations that were not ok (a failing job shows here, not only as a stale last_successful). */
+  invocationsFailed: Counter<'job'>;
+  /** Snapshots the pruners destroyed, per side. */
+  pruningDestroyed: Counter<'job' | 'prune_side'>;
+  /** Pruner runs and filesystems that ended with a problem, per side. */
+  pruningErrors: Counter<'job' | 'prune_side'>;
+  /** Always 1, labelled with the version that runs. */
+  buildInfo: Gauge<'version' | 'node_version'>;
 }
 
 /** Creates the metrics in a fresh registry (or the given one). */
@@ -56,6 +64,30 @@ export function createXreplMetrics(registry: Registry = new Registry()): XreplMe
       help: 'Seconds each zfs command took, by zfs subcommand',
       labelNames: ['command'],
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300],
+      registers,
+    }),
+    invocationsFailed: new Counter({
+      name: `${METRIC_PREFIX}job_invocations_failed_total`,
+      help: 'Finished invocations of the job (replication and pruning) that did not complete without a problem',
+      labelNames: ['job'],
+      registers,
+    }),
+    pruningDestroyed: new Counter({
+      name: `${METRIC_PREFIX}pruning_destroyed_snapshots_total`,
+      help: 'Snapshots destroyed by pruning, per job and side',
+      labelNames: ['job', 'prune_side'],
+      registers,
+    }),
+    pruningErrors: new Counter({
+      name: `${METRIC_PREFIX}pruning_errors_total`,
+      help: 'Pruner runs and pruned filesystems that ended with a problem, per job and side',
+      labelNames: ['job', 'prune_side'],
+      registers,
+    }),
+    buildInfo: new Gauge({
+      name: `${METRIC_PREFIX}build_info`,
+      help: 'Always 1; the labels say which xrepl and Node.js run',
+      labelNames: ['version', 'node_version'],
       registers,
     }),
   };

@@ -1,3 +1,4 @@
+import { packageVersion } from '../package-version.js';
 import type { Logger } from 'pino';
 import { ConfigFileError } from '../../config/config-problem.js';
 import type { JobConfig, XreplConfig } from '../../config/config-types.js';
@@ -86,7 +87,7 @@ export async function runJobsOnce(setup: RunSetup, jobs: readonly JobConfig[], c
   let metrics: EnabledMetrics | undefined;
   if (config.global.monitoring !== undefined) {
     const { enableMetrics } = await import('../../metrics/enable-metrics.js');
-    metrics = await enableMetrics(config.global.monitoring);
+    metrics = await enableMetrics(config.global.monitoring, { version: packageVersion() });
     if (metrics.server) logger.info({ url: metrics.server.url }, `metrics on ${metrics.server.url}`);
   }
   let inspector: JobInspector | undefined;
