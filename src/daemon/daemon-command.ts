@@ -49,6 +49,9 @@ export async function runDaemonCommand(options: DaemonCommandOptions, context: C
     const jobs = await daemonJobsFromConfig(config, inspector ? { inspect: inspector.inspect } : {});
     const metrics = config.global.monitoring ? await (await import('../metrics/enable-metrics.js')).enableMetrics(config.global.monitoring, { version: packageVersion() }) : undefined;
     for (const spec of jobs) metrics?.follow(spec.job);
+    const { followInvocations, logFinishedCommands } = await import('../logging/follow-invocations.js');
+    for (const spec of jobs) followInvocations(spec.job, logger);
+    logFinishedCommands(logger);
     const liveView = config.global.liveView;
     daemon = await startDaemon({ jobs, socketPath, logger, ...(inspector ? { inspect: inspector.inspect } : {}), ...(liveView ? { liveView } : {}) });
     const running = daemon;

@@ -3,6 +3,7 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { EndpointError } from '../domain/errors.js';
 import { observeZfsCommand } from '../metrics/zfs-command-hook.js';
+import { reportFinishedCommand } from './command-log-hook.js';
 import type { SpawnCommand, Transport } from '../transport/transport.js';
 import { classifyFailure, zfsNotFoundHint } from './classify-failure.js';
 
@@ -118,6 +119,7 @@ interface Launched {
  */
 function launch(spawnCommand: SpawnCommand, stdin: 'ignore' | 'pipe', signal: AbortSignal, stdoutHeld: () => boolean): Launched {
   const command = [spawnCommand.file, ...spawnCommand.args];
+  const startedAt = performance.now();
   const child = spawn(spawnCommand.file, spawnCommand.args, {
     detached: true,
     stdio: [stdin, 'pipe', 'pipe'],
@@ -197,6 +199,13 @@ function launch(spawnCommand: SpawnCommand, stdin: 'ignore' | 'pipe', signal: Ab
       for (const t of timers) clearTimeout(t);
       timers.clear();
       signal.removeEventListener('abort', onAbort);
+      reportFinishedCommand({
+        command,
+        seconds: (performance.now() - startedAt) / 1000,
+        exitCode: end.exitCode,
+        signal: end.signal,
+        spawnError: end.spawnError?.code ?? end.spawnError?.message,
+      });
       resolve(end);
     };
   });

@@ -83,4 +83,26 @@ describeWithZfs('xrepl run --once on real zfs-fuse pools (built CLI)', () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(await snapshotNames(`${root}/${data}/docs`)).toEqual(before);
   });
+
+  it('logs what each invocation did, and at debug level every zfs command with its duration and exit', async () => {
+    const [previous] = (await snapshotNames(`${data}/docs`)).slice(-1);
+    await writeFile(join(await mounted(`${data}/docs`), 'log.bin'), randomBytes(64 * 1024));
+    const run = await xrepl(['--log-level', 'debug', 'run', '--config', config, '--once', '--json'], { timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; command?: string[]; exitCode?: number; seconds?: number; destroyed?: string[] });
+    const summary = lines.find((l) => l.msg.startsWith('job cli_zfs: invocation 1 '));
+    expect(summary?.msg).toMatch(/^job cli_zfs: invocation 1 completed after [\d.]+ s: 2 filesystem\(s\) replicated \(2 transfer\(s\), .+\); sender pruning destroyed 2; receiver pruning destroyed 0$/);
+    const docs = lines.find((l) => l.msg.startsWith(`${data}/docs: sender pruning destroyed`));
+    expect(docs?.destroyed).toEqual([previous]);
+    const sends = lines.filter((l) => l.level === 20 && l.command?.includes('send') === true);
+    expect(sends.length).toBeGreaterThanOrEqual(2);
+    for (const send of sends) {
+      expect(send.exitCode).toBe(0);
+      expect(send.seconds).toBeGreaterThan(0);
+      expect(send.msg).toMatch(/: exit 0 after [\d.]+ s$/);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { setZfsCommandObserver } from '../../src/metrics/zfs-command-hook.js';
 import { createLocalTransport } from '../../src/transport/local-transport.js';
 import { attemptZfs, runZfsWithInput, streamZfsOutput } from '../../src/zfs/command-runner.js';
+import { setFinishedCommandListener, type FinishedCommand } from '../../src/zfs/command-log-hook.js';
 
 // `echo` and `cat` stand in for zfs: the runner passes the subcommand as the program's first argument.
 const echo = createLocalTransport({ zfsPath: 'echo' });
@@ -47,5 +48,29 @@ describe('zfs command durations', () => {
     });
     const attempt = await attemptZfs(echo, ['list'], { signal: new AbortController().signal });
     expect(attempt.ok).toBe(true);
+  });
+});
+
+describe('finished command listener (debug logs)', () => {
+  afterEach(() => setFinishedCommandListener(undefined));
+
+  it('hears each process with its argv, exit code and duration, and why one never started', async () => {
+    const seen: FinishedCommand[] = [];
+    setFinishedCommandListener((c) => seen.push(c));
+    await attemptZfs(createLocalTransport({ zfsPath: 'false' }), ['list', '-H'], { signal: new AbortController().signal });
+    await attemptZfs(createLocalTransport({ zfsPath: '/nonexistent/zfs' }), ['list'], { signal: new AbortController().signal });
+    expect(seen.map((c) => [c.command, c.exitCode, c.spawnError])).toEqual([
+      [['false', 'list', '-H'], 1, undefined],
+      [['/nonexistent/zfs', 'list'], undefined, 'ENOENT'],
+    ]);
+    expect(seen[0]!.seconds).toBeGreaterThan(0);
+  });
+
+  it('keeps the call working when the listener throws', async () => {
+    setFinishedCommandListener(() => {
+      throw new Error('broken logger');
+    });
+    const r = await attemptZfs(echo, ['get'], { signal: new AbortController().signal });
+    expect(r.ok).toBe(true);
   });
 });

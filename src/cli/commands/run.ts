@@ -9,6 +9,7 @@ import { loadConfigFile } from '../../config/parse-config.js';
 import { errorMessage } from '../../domain/errors.js';
 import type { MemoryPool } from '../../endpoint/memory/memory-pool.js';
 import { createLogger } from '../../logging/create-logger.js';
+import { followInvocations, logFinishedCommands } from '../../logging/follow-invocations.js';
 import type { EnabledMetrics } from '../../metrics/enable-metrics.js';
 import { createLogProgressView } from '../../progress/log-progress-view.js';
 import type { ProgressView } from '../../progress/progress-view.js';
@@ -109,6 +110,7 @@ export async function runJobsOnce(setup: RunSetup, jobs: readonly JobConfig[], c
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const stopCommandLog = logFinishedCommands(logger);
   try {
     for (const job of jobs) {
       if (interruption.interrupted) break;
@@ -117,6 +119,7 @@ export async function runJobsOnce(setup: RunSetup, jobs: readonly JobConfig[], c
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    stopCommandLog();
     view.stop();
     await metrics?.close();
     await inspector?.stop();
@@ -162,6 +165,7 @@ async function runJob(
   const running = configured.job;
   interruption.cancel = () => running.reset();
   const subscription = configured.job.report$.subscribe({ next: (report) => view.update(report) });
+  const unfollowInvocations = followInvocations(configured.job, log);
   try {
     let snapshotting;
     if (job.snapshotting.type !== 'manual') {
@@ -190,6 +194,7 @@ async function runJob(
   } finally {
     interruption.cancel = undefined;
     subscription.unsubscribe();
+    unfollowInvocations();
     unfollow?.();
     configured.job.stop();
   }
