@@ -8,6 +8,7 @@ import type { SignalCommandOptions } from '../daemon/signal-command.js';
 import type { StatusCommandOptions } from '../daemon/status-command.js';
 import type { ServeCommandOptions } from './commands/serve.js';
 import type { TestCommandOptions } from './commands/test.js';
+import type { CheckCommandOptions } from './commands/check.js';
 
 /** Options of `xrepl run`, as parsed. */
 export interface RunCommandOptions {
@@ -44,6 +45,8 @@ export interface CommandRunners {
   serve?(options: ServeCommandOptions, context: CommandContext): Promise<number>;
   /** `xrepl test filesystems|placeholder`; optional, loaded lazily otherwise. */
   test?(which: 'filesystems' | 'placeholder', options: TestCommandOptions, context: CommandContext): Promise<number>;
+  /** `xrepl check snapshots`; optional, loaded lazily otherwise. */
+  checkSnapshots?(options: CheckCommandOptions, context: CommandContext): Promise<number>;
 }
 
 // Thrown by an action to end with a usage error (exit 2) and a message.
@@ -211,6 +214,25 @@ export function createProgram(base: CommandContext, runners: CommandRunners, set
     .option('--dataset <filesystem>', "only this sender filesystem's replica")
     .option('--json', 'print the states as JSON', false)
     .action(runTest('placeholder'));
+
+  // A monitoring-plugin check: exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, one line with perfdata.
+  const check = program.command('check').description('monitoring-plugin checks (Nagios, Icinga): exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN');
+  check
+    .command('snapshots')
+    .description("how old each filesystem's newest snapshot is on the sender and on the receiver (replication lag)")
+    .requiredOption('-c, --config <file>', 'configuration file (YAML)')
+    .requiredOption('-j, --job <name>', 'the job whose filesystems to check')
+    .requiredOption('-w, --warning <duration>', 'WARNING when a newest snapshot is at least this old (e.g. 2h)')
+    .requiredOption('-C, --critical <duration>', 'CRITICAL when at least this old, or when a filesystem has none (e.g. 6h)')
+    .option('--side <side>', 'sender, receiver or both', 'both')
+    .option('--prefix <prefix>', 'count only snapshots whose name starts with this')
+    .action(
+      act(async () => {
+        const options = optionsOf<CheckCommandOptions>('snapshots', check);
+        const runner = runners.checkSnapshots ?? (async (o: CheckCommandOptions, c: CommandContext) => (await import('./commands/check.js')).checkSnapshotsCommand(o, c));
+        return runner(options, context());
+      }),
+    );
 
   return program;
 }
