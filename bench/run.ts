@@ -2,7 +2,7 @@
  * `npm run bench [-- options]`: runs the benchmarks and prints their figures as markdown (the
  * tables BENCHMARKS.md quotes), with the machine and versions.
  *
- *   --only scale,inspect,live-view,data-path,many-datasets   which to run (all by default)
+ *   --only scale,inspect,live-view,import,data-path,many-datasets   which to run (all by default)
  *   --quick                                         small sizes, to check the harness in seconds
  *   --out FILE                                      also write the markdown to FILE
  *   --no-cli                                        drive xrepl as a library, not the built CLI
@@ -16,13 +16,14 @@
 import { writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { describeDataPath, runDataPathBenchmark } from './data-path.js';
+import { describeImportCost, runImportCostBenchmark } from './import-cost.js';
 import { describeInspectOverhead, runInspectOverheadBenchmark } from './inspect-overhead.js';
 import { describeLiveViewOverhead, runLiveViewOverheadBenchmark } from './live-view-overhead.js';
 import { describeMachine, machineInfo } from './lib/machine-info.js';
 import { describeManyDatasets, runManyDatasetsBenchmark } from './many-datasets.js';
 import { describeScale, runScaleBenchmark } from './scale.js';
 
-const BENCHMARKS = ['scale', 'inspect', 'live-view', 'data-path', 'many-datasets'] as const;
+const BENCHMARKS = ['scale', 'inspect', 'live-view', 'import', 'data-path', 'many-datasets'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function option(name: string): string | undefined {
@@ -86,6 +87,9 @@ async function main(): Promise<void> {
         break;
       case 'live-view':
         emit('Live view overhead (memory pools)', describeLiveViewOverhead(await runLiveViewOverheadBenchmark({ filesystems: quick ? 50 : 1000, snapshots: 10, rounds: quick ? 2 : 7 })));
+        break;
+      case 'import':
+        emit('Cold import (built package)', describeImportCost(await runImportCostBenchmark({ runs: quick ? 1 : 15 })));
         break;
       case 'data-path':
         emit('Data path (zfs-fuse)', describeDataPath(await runDataPathBenchmark({ sizeMiB: quick ? 8 : 200, runs: quick ? 1 : 5, cli })));
