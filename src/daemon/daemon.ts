@@ -144,6 +144,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       options.logger?.info({ job: r.spec.job.name, snapshot: event.snapshot, filesystems: event.filesystems.length }, 'snapshots taken; waking replication');
       r.spec.job.wakeup();
     });
+    // Each failed hook is logged once, when its snapshot's hooks are all done.
+    let loggedFailures: unknown;
+    snapshotter.subscribe((snapshot) => {
+      const failures = snapshot.context.hookFailures;
+      if (failures === undefined || failures === loggedFailures || !(snapshot.matches('waiting') || snapshot.matches('errorWait'))) return;
+      loggedFailures = failures;
+      for (const failure of failures) options.logger?.warn({ job: r.spec.job.name, hook: failure }, failure.message);
+    });
     r.snapshotter = snapshotter;
     snapshotter.start();
   }

@@ -11,6 +11,8 @@ export interface SnapshotterReport {
   snapshot?: string;
   lastSnapshot?: { name: string; filesystems: number; at: string };
   problem?: { message: string; at: string };
+  /** The hooks that failed around the last snapshot (fatal ones also make `problem`). */
+  hookFailures?: { phase: string; filesystem: string; path: string; fatal: boolean; message: string }[];
 }
 
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
@@ -30,6 +32,9 @@ export function snapshotterReport(snapshot: SnapshotFrom<SnapshotterMachine>): S
       filesystems: context.lastSnapshot.filesystems.length,
       at: iso(context.lastSnapshot.at),
     };
+  }
+  if (context.hookFailures !== undefined && context.hookFailures.length > 0) {
+    report.hookFailures = context.hookFailures.map((f) => ({ phase: f.phase, filesystem: f.filesystem, path: f.path, fatal: f.fatal, message: f.message }));
   }
   if (context.problem) report.problem = { message: context.problem.message, at: iso(context.problem.at) };
   return report;

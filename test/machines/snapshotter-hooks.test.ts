@@ -96,3 +96,17 @@ describe('snapshotter machine with hooks', () => {
     h.actor.stop();
   });
 });
+
+describe('snapshotter report with hooks', () => {
+  it('lists the hooks that failed around the last snapshot', async () => {
+    const { snapshotterReport } = await import('../../src/snapshotter/snapshotter-report.js');
+    const h = start({
+      pre: () => ({ ran: [{ hook: 0, filesystem: 'tank/a' }], skipped: [], failures: [{ hook: 0, filesystem: 'tank/a', phase: 'pre_snapshot', path: '/soft', fatal: false, message: 'pre_snapshot hook /soft on tank/a: exited with code 1' }] }),
+    });
+    await settle();
+    const report = snapshotterReport(h.actor.getSnapshot());
+    expect(report.hookFailures).toEqual([{ phase: 'pre_snapshot', filesystem: 'tank/a', path: '/soft', fatal: false, message: 'pre_snapshot hook /soft on tank/a: exited with code 1' }]);
+    expect(report.problem).toBeUndefined();
+    h.actor.stop();
+  });
+});
