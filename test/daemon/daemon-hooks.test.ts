@@ -3,32 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import type { Endpoint } from '../../src/endpoint/endpoint.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { FakeJob } from './fake-job.js';
-
-function sender(created: string[]): Endpoint {
-  const unused = async (): Promise<never> => {
-    throw new Error('not used by the snapshotter');
-  };
-  return {
-    name: 'stub:sender',
-    capabilities: unused,
-    listFilesystems: async () => [{ path: 'tank/a', placeholder: false }],
-    listVersions: async () => new Map([['tank/a', []]]),
-    estimateSendSize: unused,
-    send: unused,
-    receive: unused,
-    listReplicationCursors: unused,
-    setReplicationCursor: unused,
-    hold: unused,
-    release: unused,
-    destroySnapshots: unused,
-    createSnapshots: async (_filesystems, snapshot) => {
-      created.push(snapshot);
-    },
-  };
-}
+import { snapshotSender } from './snapshot-sender.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -46,7 +23,7 @@ describe('daemon snapshotter with cron and hooks', () => {
     await chmod(hook, 0o755);
     const clock = new SimulatedClock();
     clock.set(Date.parse('2026-11-26T09:30:00.000Z'));
-    const created: string[] = [];
+    const created: { filesystems: readonly string[]; snapshot: string }[] = [];
     const warnings: string[] = [];
     const job = new FakeJob('cronjob');
     const daemon = await startDaemon({
@@ -55,7 +32,7 @@ describe('daemon snapshotter with cron and hooks', () => {
       jobs: [
         {
           job,
-          sender: sender(created),
+          sender: snapshotSender(created),
           snapshotting: { type: 'cron', cron: '0 * * * *', prefix: 'c_', naming: { format: 'human', location: 'UTC' }, hooks: [{ path: hook, timeoutMs: 10_000, errIsFatal: false }] },
         },
       ],
@@ -67,7 +44,7 @@ describe('daemon snapshotter with cron and hooks', () => {
     expect(created).toEqual([]);
     clock.increment(30 * 60_000);
     await until(() => warnings.length > 0);
-    expect(created).toEqual(['c_2026-11-26_10:00:00']);
+    expect(created.map((c) => c.snapshot)).toEqual(['c_2026-11-26_10:00:00']);
     expect((await readFile(log, 'utf8')).trim().split('\n')).toEqual(['pre_snapshot c_2026-11-26_10:00:00', 'post_snapshot c_2026-11-26_10:00:00']);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(warnings).toEqual([`post_snapshot hook ${hook} on tank/a: exited with code 4`]);

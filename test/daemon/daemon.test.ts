@@ -4,35 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { sendControlRequest } from '../../src/control/control-client.js';
-import type { Endpoint } from '../../src/endpoint/endpoint.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
 import { FakeJob } from './fake-job.js';
+import { snapshotSender } from './snapshot-sender.js';
 
 const MINUTE = 60_000;
-
-// Only what the snapshotter calls; everything else fails loudly.
-function snapshotSender(created: { filesystems: readonly string[]; snapshot: string }[]): Endpoint {
-  const unused = async (): Promise<never> => {
-    throw new Error('not used by the snapshotter');
-  };
-  return {
-    name: 'stub:sender',
-    capabilities: unused,
-    listFilesystems: async () => [{ path: 'tank/a', placeholder: false }],
-    listVersions: async () => new Map([['tank/a', []]]),
-    estimateSendSize: unused,
-    send: unused,
-    receive: unused,
-    listReplicationCursors: unused,
-    setReplicationCursor: unused,
-    hold: unused,
-    release: unused,
-    destroySnapshots: unused,
-    createSnapshots: async (filesystems, snapshot) => {
-      created.push({ filesystems, snapshot });
-    },
-  };
-}
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
