@@ -2,7 +2,7 @@
  * `npm run bench [-- options]`: runs the benchmarks and prints their figures as markdown (the
  * tables BENCHMARKS.md quotes), with the machine and versions.
  *
- *   --only scale,inspect,live-view,import,data-path,many-datasets   which to run (all by default)
+ *   --only scale,inspect,live-view,import,data-path,many-datasets,remote   which to run (all by default)
  *   --quick                                         small sizes, to check the harness in seconds
  *   --out FILE                                      also write the markdown to FILE
  *   --no-cli                                        drive xrepl as a library, not the built CLI
@@ -21,9 +21,10 @@ import { describeInspectOverhead, runInspectOverheadBenchmark } from './inspect-
 import { describeLiveViewOverhead, runLiveViewOverheadBenchmark } from './live-view-overhead.js';
 import { describeMachine, machineInfo } from './lib/machine-info.js';
 import { describeManyDatasets, runManyDatasetsBenchmark } from './many-datasets.js';
+import { describeRemote, runRemoteBenchmark } from './remote.js';
 import { describeScale, runScaleBenchmark } from './scale.js';
 
-const BENCHMARKS = ['scale', 'inspect', 'live-view', 'import', 'data-path', 'many-datasets'] as const;
+const BENCHMARKS = ['scale', 'inspect', 'live-view', 'import', 'data-path', 'many-datasets', 'remote'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 function option(name: string): string | undefined {
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   };
   console.log(sections.join('\n'));
   for (const name of selected()) {
-    if ((name === 'data-path' || name === 'many-datasets') && !zfsAnswers()) {
+    if ((name === 'data-path' || name === 'many-datasets' || name === 'remote') && !zfsAnswers()) {
       emit(name, 'skipped: `zpool list` does not answer (start zfs-fuse with `.ci/zfs-up.sh DIR`)');
       continue;
     }
@@ -100,6 +101,12 @@ async function main(): Promise<void> {
           describeManyDatasets(
             await runManyDatasetsBenchmark({ children: quick ? 3 : 20, snapshots: 5, kibPerDataset: quick ? 64 : 1024, rounds: quick ? 2 : 4, concurrency: numberOption('--concurrency', 1), cli, syncoid: true }),
           ),
+        );
+        break;
+      case 'remote':
+        emit(
+          'Two machines over ssh (zfs-fuse, loopback sshd)',
+          describeRemote(await runRemoteBenchmark({ children: quick ? 3 : 20, snapshots: 5, kibPerDataset: quick ? 64 : 1024, rounds: quick ? 1 : 3, syncoid: true })),
         );
         break;
     }
