@@ -49,7 +49,8 @@ export interface RemoteResult {
 export async function runRemoteBenchmark(options: RemoteOptions): Promise<RemoteResult> {
   if (!cliBuilt()) throw new Error(`${CLI_PATH} is missing: run npm run build first`);
   const datasets = options.children + 1;
-  const pools = await createBenchPools(['src', 'dst'], Math.max(256 * 2 ** 20, datasets * options.kibPerDataset * 1024 * 12));
+  // dst holds six targets of the tree; zfs-fuse needs room to spare (the images are sparse).
+  const pools = await createBenchPools(['src', 'dst'], Math.max(1024 * 2 ** 20, datasets * options.kibPerDataset * 1024 * 40));
   let sshd: TestSshd | undefined;
   try {
     const src = pools.pool('src');
