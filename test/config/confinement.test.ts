@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../../src/config/config-problem.js';
 import { parseConfig } from '../../src/config/parse-config.js';
+import { configProblems } from './config-problems.js';
 
 /** A one-job configuration with these filesystems, root_fs and sides. */
 function config(filesystems: Record<string, boolean>, rootFs: string, sides = ''): string {
@@ -16,15 +17,6 @@ ${sides}
 `;
 }
 
-function problemsOf(text: string): { path: string; message: string }[] {
-  try {
-    parseConfig(text, 'test.yml');
-  } catch (error) {
-    if (error instanceof ConfigFileError) return error.problems.map((p) => ({ path: p.path, message: p.message }));
-    throw error;
-  }
-  return [];
-}
 
 describe('a job whose filesystems could select its own root_fs is a configuration error naming both keys', () => {
   it.each([
@@ -36,7 +28,7 @@ describe('a job whose filesystems could select its own root_fs is a configuratio
     ['the subtree above the root', { 'backup<': true }, 'backup/tank'],
     ['new children of the root, with the root itself excluded', { 'backup<': true, 'backup/tank': false }, 'backup/tank'],
   ])('%s', (_what, filesystems, root) => {
-    const problems = problemsOf(config(filesystems, root));
+    const problems = configProblems(config(filesystems, root));
     expect(problems).toHaveLength(1);
     expect(problems[0]?.path).toBe('jobs[0].filesystems');
     expect(problems[0]?.message).toContain('jobs[0].root_fs');
@@ -44,20 +36,20 @@ describe('a job whose filesystems could select its own root_fs is a configuratio
   });
 
   it('accepts a filter that leaves the root, its parents and everything below it out', () => {
-    expect(problemsOf(config({ 'tank<': true }, 'backup/tank'))).toEqual([]);
-    expect(problemsOf(config({ '<': true, 'backup/tank<': false, backup: false }, 'backup/tank'))).toEqual([]);
+    expect(configProblems(config({ 'tank<': true }, 'backup/tank'))).toEqual([]);
+    expect(configProblems(config({ '<': true, 'backup/tank<': false, backup: false }, 'backup/tank'))).toEqual([]);
   });
 
   it('does not apply when the sides are different memory pools', () => {
     const sides = '    sender: { type: memory, pool: a }\n    receiver: { type: memory, pool: b }';
     const text = `memory_pools:\n  a: {}\n  b: {}\n${config({ '<': true }, 'backup/tank', sides)}`;
-    expect(problemsOf(text)).toEqual([]);
+    expect(configProblems(text)).toEqual([]);
   });
 
   it('applies when both sides are the same memory pool', () => {
     const sides = '    sender: { type: memory, pool: a }\n    receiver: { type: memory, pool: a }';
     const text = `memory_pools:\n  a: {}\n${config({ 'backup<': true }, 'backup/tank', sides)}`;
-    expect(problemsOf(text).map((p) => p.path)).toEqual(['jobs[0].filesystems']);
+    expect(configProblems(text).map((p) => p.path)).toEqual(['jobs[0].filesystems']);
   });
 });
 
@@ -67,7 +59,7 @@ describe('create_root_fs', () => {
     const on = config({ 'tank<': true }, 'backup/tank').replace('    root_fs:', '    create_root_fs: true\n    root_fs:');
     expect(parseConfig(on).jobs[0]?.createRootFs).toBe(true);
     const bad = config({ 'tank<': true }, 'backup/tank').replace('    root_fs:', '    create_root_fs: yes-please\n    root_fs:');
-    expect(problemsOf(bad).map((p) => p.path)).toEqual(['jobs[0].create_root_fs']);
+    expect(configProblems(bad).map((p) => p.path)).toEqual(['jobs[0].create_root_fs']);
   });
 });
 

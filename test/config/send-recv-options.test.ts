@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigFileError } from '../../src/config/config-problem.js';
 import { parseConfig } from '../../src/config/parse-config.js';
+import { configProblemLines } from './config-problems.js';
 
 // A local zfs job with the given send and recv sections (and, when given, memory sides).
 const job = (sections: string, sides = ''): string => `
@@ -15,15 +15,6 @@ ${sides}    filesystems: { "tank<": true }
     pruning: { keep_sender: [ { type: last_n, count: 3 } ], keep_receiver: [ { type: last_n, count: 3 } ] }
 ${sections}`;
 
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'test.yml');
-  } catch (error) {
-    if (error instanceof ConfigFileError) return error.message.split('\n').slice(1).map((line) => line.trim());
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
-}
 
 describe('send: and recv: of a job', () => {
   it('resolves every send flag, the receive properties, placeholder encryption and both bandwidth limits', () => {
@@ -59,23 +50,23 @@ describe('send: and recv: of a job', () => {
   });
 
   it('names an unknown key with the keys send takes', () => {
-    expect(problemsOf(job('    send: { rawish: true }\n'))).toEqual([expect.stringMatching(/jobs\[0\]\.send\.rawish.*unknown key; expected only encrypted, raw, send_properties/)]);
+    expect(configProblemLines(job('    send: { rawish: true }\n'))).toEqual([expect.stringMatching(/jobs\[0\]\.send\.rawish.*unknown key; expected only encrypted, raw, send_properties/)]);
   });
 
   it('refuses saved, saying why', () => {
-    expect(problemsOf(job('    send: { saved: true }\n'))).toEqual([expect.stringMatching(/jobs\[0\]\.send\.saved.*partially received state.*refuses a snapshot/)]);
+    expect(configProblemLines(job('    send: { saved: true }\n'))).toEqual([expect.stringMatching(/jobs\[0\]\.send\.saved.*partially received state.*refuses a snapshot/)]);
   });
 
   it('refuses a bad size, a zero rate and an unknown unit, naming the key', () => {
-    expect(problemsOf(job('    send: { bandwidth_limit: { max: fast } }\n'))).toEqual([expect.stringMatching(/send\.bandwidth_limit\.max.*invalid size "fast"/)]);
-    expect(problemsOf(job('    recv: { bandwidth_limit: { max: 0 } }\n'))).toEqual([expect.stringMatching(/recv\.bandwidth_limit\.max.*above zero/)]);
-    expect(problemsOf(job('    send: { bandwidth_limit: { max: 10 MiB, bucket_capacity: 3 parsecs } }\n'))).toEqual([
+    expect(configProblemLines(job('    send: { bandwidth_limit: { max: fast } }\n'))).toEqual([expect.stringMatching(/send\.bandwidth_limit\.max.*invalid size "fast"/)]);
+    expect(configProblemLines(job('    recv: { bandwidth_limit: { max: 0 } }\n'))).toEqual([expect.stringMatching(/recv\.bandwidth_limit\.max.*above zero/)]);
+    expect(configProblemLines(job('    send: { bandwidth_limit: { max: 10 MiB, bucket_capacity: 3 parsecs } }\n'))).toEqual([
       expect.stringMatching(/send\.bandwidth_limit\.bucket_capacity.*unknown unit "parsecs"/),
     ]);
   });
 
   it('refuses bad property names, xrepl properties, canmount=on and a property both overridden and inherited', () => {
-    const problems = problemsOf(
+    const problems = configProblemLines(
       job(`    recv:
       properties:
         override: { Compression: off, "xrepl:placeholder": off, canmount: on, atime: off }
@@ -93,7 +84,7 @@ describe('send: and recv: of a job', () => {
 
   it('refuses zfs flags on a memory side, but takes a bandwidth limit there', () => {
     const sides = '    sender: { type: memory, pool: src }\n    receiver: { type: memory, pool: src }\n';
-    expect(problemsOf(job('    send: { compressed: true }\n    recv: { placeholder: { encryption: off } }\n', sides))).toEqual([
+    expect(configProblemLines(job('    send: { compressed: true }\n    recv: { placeholder: { encryption: off } }\n', sides))).toEqual([
       expect.stringMatching(/jobs\[0\]\.send\.compressed.*zfs send flags.*sender is a memory pool/),
       expect.stringMatching(/jobs\[0\]\.recv\.placeholder.*zfs receive flags.*receiver is a memory pool/),
     ]);

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigFileError } from '../../src/config/config-problem.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { SAFE_SSH_OPTIONS } from '../../src/transport/ssh-option-policy.js';
+import { configProblemLines } from './config-problems.js';
 
 const push = (connect: string): string => `
 jobs:
@@ -20,15 +20,6 @@ jobs:
     pruning: { keep_sender: [ { type: not_replicated } ], keep_receiver: [ { type: last_n, count: 3 } ] }
 `;
 
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'test.yml');
-  } catch (error) {
-    if (error instanceof ConfigFileError) return error.message.split('\n').slice(1).map((line) => line.trim());
-    throw error;
-  }
-  return [];
-}
 
 const UNSAFE = [
   'ProxyCommand=nc %h %p',
@@ -50,7 +41,7 @@ const UNSAFE = [
 
 describe.each(['ssh', 'ssh+stdinserver'])('connect type %s', (type) => {
   it.each(UNSAFE)('refuses %s, naming the key', (option) => {
-    const problems = problemsOf(push(`{ type: ${type}, host: backup.example, options: [ ${JSON.stringify(option)} ] }`));
+    const problems = configProblemLines(push(`{ type: ${type}, host: backup.example, options: [ ${JSON.stringify(option)} ] }`));
     const key = option.slice(0, option.indexOf('='));
     expect(problems).toEqual([expect.stringContaining(`jobs[0].connect (job "offsite"): ssh option ${key} is not on xrepl's list of safe ssh options`)]);
     expect(problems[0]).toContain('allow_unsafe_options');
@@ -58,7 +49,7 @@ describe.each(['ssh', 'ssh+stdinserver'])('connect type %s', (type) => {
 
   it('accepts the options that only tune how ssh reaches and checks the server', () => {
     const options = ['StrictHostKeyChecking=yes', 'UserKnownHostsFile=/etc/xrepl/known_hosts', 'ConnectTimeout=10', 'ServerAliveInterval=15', 'Compression=no', 'ControlMaster=no'];
-    expect(problemsOf(push(`{ type: ${type}, host: backup.example, options: ${JSON.stringify(options)} }`))).toEqual([]);
+    expect(configProblemLines(push(`{ type: ${type}, host: backup.example, options: ${JSON.stringify(options)} }`))).toEqual([]);
   });
 
   it('passes an unsafe key the operator named in allow_unsafe_options, and only that one', () => {
@@ -67,7 +58,7 @@ describe.each(['ssh', 'ssh+stdinserver'])('connect type %s', (type) => {
     const receiver = config.jobs[0]?.receiver;
     expect(receiver !== undefined && 'ssh' in receiver ? receiver.ssh.allowUnsafeOptions : undefined).toEqual(['ProxyCommand']);
     const other = `{ type: ${type}, host: backup.example, allow_unsafe_options: [ ProxyCommand ], options: [ "LocalCommand=id" ] }`;
-    expect(problemsOf(push(other))[0]).toContain('ssh option LocalCommand is not on');
+    expect(configProblemLines(push(other))[0]).toContain('ssh option LocalCommand is not on');
   });
 
   it('refuses every key outside the safe list (property)', () => {
@@ -75,7 +66,7 @@ describe.each(['ssh', 'ssh+stdinserver'])('connect type %s', (type) => {
       fc.property(
         fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,20}$/).filter((k) => !SAFE_SSH_OPTIONS.has(k.toLowerCase())),
         (key) => {
-          const problems = problemsOf(push(`{ type: ${type}, host: backup.example, options: [ "${key}=x" ] }`));
+          const problems = configProblemLines(push(`{ type: ${type}, host: backup.example, options: [ "${key}=x" ] }`));
           expect(problems).toEqual([expect.stringContaining(`ssh option ${key} is not on`)]);
         },
       ),
